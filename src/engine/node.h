@@ -1,0 +1,135 @@
+/* Aether: the node interface. A node type is one small vtable; every DSP node
+   (src/nodes/) implements it and the engine knows nothing else about it. */
+
+#ifndef AETHER_NODE_H
+#define AETHER_NODE_H
+
+#include "constants.h"
+#include "status.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/** How a parameter's value is interpreted. */
+typedef enum {
+  AETHER_PARAM_CONTINUOUS, /**< any float in [min, max] */
+  AETHER_PARAM_INTEGER,    /**< a whole number in [min, max] */
+  AETHER_PARAM_TOGGLE,     /**< 0 or 1 */
+  AETHER_PARAM_ENUM,       /**< index into `choices`, 0 .. max */
+} AetherParamKind;
+
+/** Description of one node parameter. */
+typedef struct {
+  const char*        name;    /**< symbol used in patches, e.g. "cutoff" */
+  const char*        label;   /**< human label, e.g. "Cutoff" */
+  const char*        unit;    /**< "Hz", "s", "dB", "st", "" */
+  float              min;     /**< lowest value */
+  float              max;     /**< highest value */
+  float              def;     /**< default value */
+  float              smooth;  /**< linear ramp time on change, seconds; 0: step */
+  AetherParamKind    kind;    /**< interpretation */
+  const char* const* choices; /**< enum value names (max + 1 of them) */
+  const char*        comment; /**< one sentence for the docs */
+} AetherParamDesc;
+
+/** Description of one input or output port of a node. */
+typedef struct {
+  const char* name;    /**< symbol used in patches, e.g. "in", "fm", "left" */
+  const char* label;   /**< human label */
+  const char* comment; /**< one sentence for the docs, may be NULL */
+} AetherPortDesc;
+
+/** A MIDI message delivered to nodes at the start of a sub-block. */
+typedef struct {
+  uint8_t data[3]; /**< status, data1, data2 */
+  uint8_t size;    /**< 1 .. 3 */
+} AetherMidiEvent;
+
+/** What the engine tells every node about the current sub-block. Owned by
+    the engine; valid during one process() call. */
+typedef struct {
+  double       rate;                     /**< sample rate in Hz */
+  uint64_t     frame;                    /**< absolute frame of this sub-block */
+  const float* host_in[2];               /**< host audio inputs at this block */
+  float*       host_out[2];              /**< host audio outputs (summed into) */
+  float        macros[AETHER_N_MACROS];  /**< host macro values, 0 .. 1 */
+  const AetherMidiEvent* midi;           /**< MIDI events at the block start */
+  uint32_t               n_midi;         /**< number of events in `midi` */
+} AetherContext;
+
+/** Everything one node call sees. Pointers are resolved when the schedule is
+    compiled; buffers are AETHER_BUFFER_SIZE floats, AETHER_ALIGN aligned. */
+typedef struct {
+  const AetherContext* ctx;                       /**< block context */
+  const float*         in[AETHER_MAX_INPUTS];     /**< silence if unconnected */
+  float*               out[AETHER_MAX_OUTPUTS];   /**< never alias an input */
+  const float*         param[AETHER_MAX_PARAMS];  /**< per-sample values */
+  uint32_t             moving;    /**< bit i: param i changes in this block */
+  uint32_t             connected; /**< bit i: input i is connected */
+  bool                 feedback;  /**< delay node closing a feedback loop */
+} AetherProcessArgs;
+
+/** Node type flags. */
+typedef enum {
+  /** Output depends only on past input: edges into the node do not count for
+      cycle detection, so feedback loops may pass through it. Such a type
+      implements `write` (consume inputs) and `process` (produce outputs
+      without reading inputs). In a loop, `process` runs before its inputs
+      are computed and `write` after, and `args->feedback` is true: the node
+      must then delay by at least AETHER_BUFFER_SIZE frames. */
+  AETHER_NODE_DELAY = 1U << 0U,
+} AetherNodeFlags;
+
+/** A node type: descriptors plus a small vtable. */
+typedef struct {
+  const char* name;    /**< type name, the local name in urn:aether: */
+  const char* label;   /**< human label */
+  const char* comment; /**< one or two sentences for the docs */
+
+  const AetherPortDesc*  inputs;    /**< input ports */
+  uint32_t               n_inputs;  /**< 0 .. AETHER_MAX_INPUTS */
+  const AetherPortDesc*  outputs;   /**< output ports */
+  uint32_t               n_outputs; /**< 0 .. AETHER_MAX_OUTPUTS */
+  const AetherParamDesc* params;    /**< parameters */
+  uint32_t               n_params;  /**< 0 .. AETHER_MAX_PARAMS */
+
+  size_t   size;  /**< bytes of instance state, zeroed before init */
+  uint32_t flags; /**< AetherNodeFlags */
+
+  /** Prepare a zeroed instance for `rate`; may allocate. Off the audio
+      thread. NULL: nothing to prepare. */
+  AetherStatus (*init)(void* self, double rate);
+
+  /** Free what init allocated. Off the audio thread. May be NULL. */
+  void (*cleanup)(void* self);
+
+  /** Clear DSP state (filter memory, phase, delay lines) keeping
+      allocations. Real-time safe. May be NULL. */
+  void (*reset)(void* self);
+
+  /** Compute `n` (1 .. AETHER_BUFFER_SIZE) frames. Real-time safe. */
+  void (*process)(void* self, const AetherProcessArgs* args, uint32_t n);
+
+  /** Delay types only: consume `n` frames of input. Real-time safe. */
+  void (*write)(void* self, const AetherProcessArgs* args, uint32_t n);
+} AetherNodeType;
+
+/** Return the index of the parameter called `name`, or -1. */
+int
+aether_node_type_param_index(const AetherNodeType* type, const char* name);
+
+/** Return the index of the input called `name`, or -1. */
+int
+aether_node_type_input_index(const AetherNodeType* type, const char* name);
+
+/** Return the index of the output called `name`, or -1. */
+int
+aether_node_type_output_index(const AetherNodeType* type, const char* name);
+
+/** Check that `value` is valid for `desc` (finite, in range, whole for
+    integer, toggle and enum kinds). */
+AetherStatus
+aether_param_check(const AetherParamDesc* desc, float value);
+
+#endif /* AETHER_NODE_H */
