@@ -58,8 +58,11 @@ aether_engine_commit(AetherEngine* engine, AetherError* err);
 /** Control side: set a parameter on the graph and, when the node is running,
     send the change to the audio thread now (ramped by its smoothing). */
 AetherStatus
-aether_engine_set_param(AetherEngine* engine, AetherHandle node,
-                        uint32_t param, float value, AetherError* err);
+aether_engine_set_param(AetherEngine* engine,
+                        AetherHandle  node,
+                        uint32_t      param,
+                        float         value,
+                        AetherError*  err);
 
 /** Control side: mute or unmute the output (declicked). */
 AetherStatus
@@ -80,8 +83,10 @@ aether_engine_n_in_flight(const AetherEngine* engine);
     AETHER_MAX_COMMANDS_PER_TICK commands first. Denormals are flushed during
     the call and the caller's floating point mode restored. */
 void
-aether_engine_process(AetherEngine* engine, const float* const in[2],
-                      float* const out[2], uint32_t n);
+aether_engine_process(AetherEngine*      engine,
+                      const float* const in[2],
+                      float* const       out[2],
+                      uint32_t           n);
 
 /** Audio thread: set host macro `index` (0 .. 7) to `value` (clamped 0 .. 1)
     from the next processed frame; mapped parameters follow. */
@@ -91,16 +96,19 @@ aether_engine_set_macro_rt(AetherEngine* engine, uint32_t index, float value);
 /** Audio thread: MIDI events delivered to nodes at the start of the next
     process() call. Events beyond AETHER_MAX_MIDI_EVENTS are dropped. */
 void
-aether_engine_push_midi_rt(AetherEngine* engine, const uint8_t* data,
-                           uint32_t size);
+aether_engine_push_midi_rt(AetherEngine*  engine,
+                           const uint8_t* data,
+                           uint32_t       size);
 
 /** Audio thread: set parameter `param_name` of the node called `node_name`
     in the running schedule, from the next processed frame (ramped by its
     smoothing). Bounded work (binary search). The control side's graph learns
     the value at its next collect(). */
 AetherStatus
-aether_engine_set_param_rt(AetherEngine* engine, const char* node_name,
-                           const char* param_name, float value);
+aether_engine_set_param_rt(AetherEngine* engine,
+                           const char*   node_name,
+                           const char*   param_name,
+                           float         value);
 
 /** Audio thread: reset every node of the running schedule (after a blow-up
     or a transport jump). */

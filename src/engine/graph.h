@@ -5,17 +5,12 @@
 #ifndef AETHER_GRAPH_H
 #define AETHER_GRAPH_H
 
+#include "arena.h"
 #include "node.h"
 #include "status.h"
 
 #include <stdbool.h>
 #include <stdint.h>
-
-/** A node handle: a stale handle (its node removed) resolves to nothing. */
-typedef struct {
-  uint32_t index;      /**< arena slot */
-  uint32_t generation; /**< bumped when the slot is freed */
-} AetherHandle;
 
 /** Curve of a macro mapping. */
 typedef enum {
@@ -56,8 +51,11 @@ aether_graph_rate(const AetherGraph* graph);
 /** Add a node of `type` called `name` (unique, 1 .. AETHER_MAX_NAME - 1
     characters of [A-Za-z0-9_-]), with default parameters. */
 AetherStatus
-aether_graph_add(AetherGraph* graph, const AetherNodeType* type,
-                 const char* name, AetherHandle* handle, AetherError* err);
+aether_graph_add(AetherGraph*          graph,
+                 const AetherNodeType* type,
+                 const char*           name,
+                 AetherHandle*         handle,
+                 AetherError*          err);
 
 /** Remove a node and every edge and macro mapping that touches it. */
 AetherStatus
@@ -67,26 +65,36 @@ aether_graph_remove(AetherGraph* graph, AetherHandle node, AetherError* err);
     what that input was connected to. Refused with AETHER_ERR_CYCLE (naming
     the nodes of the cycle) if that closes a loop without a delay node. */
 AetherStatus
-aether_graph_connect(AetherGraph* graph, AetherHandle src, uint32_t src_out,
-                     AetherHandle dst, uint32_t dst_in, AetherError* err);
+aether_graph_connect(AetherGraph* graph,
+                     AetherHandle src,
+                     uint32_t     src_out,
+                     AetherHandle dst,
+                     uint32_t     dst_in,
+                     AetherError* err);
 
 /** Disconnect input `dst_in` of `dst` (no error if it was unconnected). */
 AetherStatus
-aether_graph_disconnect(AetherGraph* graph, AetherHandle dst, uint32_t dst_in,
+aether_graph_disconnect(AetherGraph* graph,
+                        AetherHandle dst,
+                        uint32_t     dst_in,
                         AetherError* err);
 
 /** Set parameter `param` of `node` (checked against its descriptor). On a
     running engine the change reaches the audio thread at the next commit;
     use aether_engine_set_param() for an immediate change. */
 AetherStatus
-aether_graph_set_param(AetherGraph* graph, AetherHandle node, uint32_t param,
-                       float value, AetherError* err);
+aether_graph_set_param(AetherGraph* graph,
+                       AetherHandle node,
+                       uint32_t     param,
+                       float        value,
+                       AetherError* err);
 
 /** Map host macro `map->macro` onto a parameter (replacing an existing map
     of the same macro to the same parameter). */
 AetherStatus
-aether_graph_map_macro(AetherGraph* graph, const AetherMacroMap* map,
-                       AetherError* err);
+aether_graph_map_macro(AetherGraph*          graph,
+                       const AetherMacroMap* map,
+                       AetherError*          err);
 
 /** Number of macro mappings. */
 uint32_t
@@ -106,8 +114,9 @@ aether_graph_contains(const AetherGraph* graph, AetherHandle node);
 
 /** Find the node called `name`. */
 AetherStatus
-aether_graph_find(const AetherGraph* graph, const char* name,
-                  AetherHandle* node);
+aether_graph_find(const AetherGraph* graph,
+                  const char*        name,
+                  AetherHandle*      node);
 
 /** Number of live nodes. */
 uint32_t
@@ -120,8 +129,9 @@ aether_graph_n_edges(const AetherGraph* graph);
 /** Iterate over live nodes in arena order: start with *cursor = 0; returns
     false at the end. */
 bool
-aether_graph_next(const AetherGraph* graph, uint32_t* cursor,
-                  AetherHandle* node);
+aether_graph_next(const AetherGraph* graph,
+                  uint32_t*          cursor,
+                  AetherHandle*      node);
 
 /** Type of a live node (NULL for a stale handle). */
 const AetherNodeType*
@@ -133,13 +143,15 @@ aether_graph_node_name(const AetherGraph* graph, AetherHandle node);
 
 /** Current value of a parameter as set on the graph (NAN if invalid). */
 float
-aether_graph_param(const AetherGraph* graph, AetherHandle node,
-                   uint32_t param);
+aether_graph_param(const AetherGraph* graph, AetherHandle node, uint32_t param);
 
 /** What input `dst_in` of `dst` is connected to: returns false if it is
     unconnected (or the handle is stale). */
 bool
-aether_graph_input(const AetherGraph* graph, AetherHandle dst, uint32_t dst_in,
-                   AetherHandle* src, uint32_t* src_out);
+aether_graph_input(const AetherGraph* graph,
+                   AetherHandle       dst,
+                   uint32_t           dst_in,
+                   AetherHandle*      src,
+                   uint32_t*          src_out);
 
 #endif /* AETHER_GRAPH_H */

@@ -21,14 +21,14 @@ typedef enum {
 
 /** Description of one node parameter. */
 typedef struct {
-  const char*        name;    /**< symbol used in patches, e.g. "cutoff" */
-  const char*        label;   /**< human label, e.g. "Cutoff" */
-  const char*        unit;    /**< "Hz", "s", "dB", "st", "" */
-  float              min;     /**< lowest value */
-  float              max;     /**< highest value */
-  float              def;     /**< default value */
-  float              smooth;  /**< linear ramp time on change, seconds; 0: step */
-  AetherParamKind    kind;    /**< interpretation */
+  const char*     name;   /**< symbol used in patches, e.g. "cutoff" */
+  const char*     label;  /**< human label, e.g. "Cutoff" */
+  const char*     unit;   /**< "Hz", "s", "dB", "st", "" */
+  float           min;    /**< lowest value */
+  float           max;    /**< highest value */
+  float           def;    /**< default value */
+  float           smooth; /**< linear ramp time on change, seconds; 0: step */
+  AetherParamKind kind;   /**< interpretation */
   const char* const* choices; /**< enum value names (max + 1 of them) */
   const char*        comment; /**< one sentence for the docs */
 } AetherParamDesc;
@@ -49,22 +49,22 @@ typedef struct {
 /** What the engine tells every node about the current sub-block. Owned by
     the engine; valid during one process() call. */
 typedef struct {
-  double       rate;                     /**< sample rate in Hz */
-  uint64_t     frame;                    /**< absolute frame of this sub-block */
-  const float* host_in[2];               /**< host audio inputs at this block */
-  float*       host_out[2];              /**< host audio outputs (summed into) */
-  float        macros[AETHER_N_MACROS];  /**< host macro values, 0 .. 1 */
-  const AetherMidiEvent* midi;           /**< MIDI events at the block start */
-  uint32_t               n_midi;         /**< number of events in `midi` */
+  double       rate;                    /**< sample rate in Hz */
+  uint64_t     frame;                   /**< absolute frame of this sub-block */
+  const float* host_in[2];              /**< host audio inputs at this block */
+  float*       host_out[2];             /**< host audio outputs (summed into) */
+  float        macros[AETHER_N_MACROS]; /**< host macro values, 0 .. 1 */
+  const AetherMidiEvent* midi;          /**< MIDI events at the block start */
+  uint32_t               n_midi;        /**< number of events in `midi` */
 } AetherContext;
 
 /** Everything one node call sees. Pointers are resolved when the schedule is
     compiled; buffers are AETHER_BUFFER_SIZE floats, AETHER_ALIGN aligned. */
 typedef struct {
-  const AetherContext* ctx;                       /**< block context */
-  const float*         in[AETHER_MAX_INPUTS];     /**< silence if unconnected */
-  float*               out[AETHER_MAX_OUTPUTS];   /**< never alias an input */
-  const float*         param[AETHER_MAX_PARAMS];  /**< per-sample values */
+  const AetherContext* ctx;                      /**< block context */
+  const float*         in[AETHER_MAX_INPUTS];    /**< silence if unconnected */
+  float*               out[AETHER_MAX_OUTPUTS];  /**< never alias an input */
+  const float*         param[AETHER_MAX_PARAMS]; /**< per-sample values */
   uint32_t             moving;    /**< bit i: param i changes in this block */
   uint32_t             connected; /**< bit i: input i is connected */
   bool                 feedback;  /**< delay node closing a feedback loop */
@@ -79,6 +79,10 @@ typedef enum {
       are computed and `write` after, and `args->feedback` is true: the node
       must then delay by at least AETHER_BUFFER_SIZE frames. */
   AETHER_NODE_DELAY = 1U << 0U,
+
+  /** Writes to the host output (ctx->host_out): what such a node depends on
+      is "the path to an output" for declicking edits. */
+  AETHER_NODE_SINK = 1U << 1U,
 } AetherNodeFlags;
 
 /** A node type: descriptors plus a small vtable. */

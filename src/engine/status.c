@@ -43,9 +43,9 @@ aether_status_string(const AetherStatus status)
 }
 
 AetherStatus
-aether_error(AetherError* const  err,
-             const AetherStatus  status,
-             const char* const   fmt,
+aether_error(AetherError* const err,
+             const AetherStatus status,
+             const char* const  fmt,
              ...)
 {
   if (err) {

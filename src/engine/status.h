@@ -6,14 +6,14 @@
 #include <stdarg.h>
 
 typedef enum {
-  AETHER_SUCCESS,          /**< no error */
-  AETHER_ERR_NO_MEMORY,    /**< allocation failed (off the audio thread) */
-  AETHER_ERR_FULL,         /**< arena, pool or ring is full */
-  AETHER_ERR_BAD_HANDLE,   /**< stale or unknown node handle */
-  AETHER_ERR_BAD_PORT,     /**< input or output index out of range */
-  AETHER_ERR_BAD_PARAM,    /**< unknown parameter */
-  AETHER_ERR_BAD_VALUE,    /**< value out of range, NaN or of the wrong type */
-  AETHER_ERR_CYCLE,        /**< edit would create a cycle without a delay node */
+  AETHER_SUCCESS,        /**< no error */
+  AETHER_ERR_NO_MEMORY,  /**< allocation failed (off the audio thread) */
+  AETHER_ERR_FULL,       /**< arena, pool or ring is full */
+  AETHER_ERR_BAD_HANDLE, /**< stale or unknown node handle */
+  AETHER_ERR_BAD_PORT,   /**< input or output index out of range */
+  AETHER_ERR_BAD_PARAM,  /**< unknown parameter */
+  AETHER_ERR_BAD_VALUE,  /**< value out of range, NaN or of the wrong type */
+  AETHER_ERR_CYCLE,      /**< edit would create a cycle without a delay node */
   AETHER_ERR_UNKNOWN_TYPE, /**< no node type of that name */
   AETHER_ERR_DUPLICATE,    /**< a node of that name exists already */
   AETHER_ERR_NOT_FOUND,    /**< no node or file of that name */

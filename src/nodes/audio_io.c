@@ -54,5 +54,6 @@ const AetherNodeType aether_node_audio_out = {
                "left input only is sent to both channels.",
   .inputs    = stereo_ports,
   .n_inputs  = 2,
+  .flags     = AETHER_NODE_SINK,
   .process   = audio_out_process,
 };

@@ -21,10 +21,10 @@ struct NodeHarness {
   const float*          signals[AETHER_MAX_INPUTS];
   int                   feedback;
   uint64_t              pos;
-  _Alignas(64) float    pbuf[AETHER_MAX_PARAMS][AETHER_BUFFER_SIZE];
-  _Alignas(64) float    ibuf[AETHER_MAX_INPUTS][AETHER_BUFFER_SIZE];
-  _Alignas(64) float    obuf[AETHER_MAX_OUTPUTS][AETHER_BUFFER_SIZE];
-  _Alignas(64) float    silence[AETHER_BUFFER_SIZE];
+  _Alignas(64) float pbuf[AETHER_MAX_PARAMS][AETHER_BUFFER_SIZE];
+  _Alignas(64) float ibuf[AETHER_MAX_INPUTS][AETHER_BUFFER_SIZE];
+  _Alignas(64) float obuf[AETHER_MAX_OUTPUTS][AETHER_BUFFER_SIZE];
+  _Alignas(64) float silence[AETHER_BUFFER_SIZE];
 };
 
 static void
@@ -42,9 +42,9 @@ harness_new(const AetherNodeType* const type, const double rate)
     die("out of memory", type->name);
   }
   memset(h, 0, sizeof(*h));
-  h->type = type;
+  h->type           = type;
   const size_t size = (type->size + 63U) & ~(size_t)63U;
-  h->self = aligned_alloc(64, size ? size : 64U);
+  h->self           = aligned_alloc(64, size ? size : 64U);
   memset(h->self, 0, size ? size : 64U);
   h->ctx.rate = rate;
   if (type->init && type->init(h->self, rate)) {
@@ -139,7 +139,7 @@ fill_params(NodeHarness* const h, const uint32_t n)
 }
 
 void
-harness_render(NodeHarness* const h,
+harness_render(NodeHarness* const  h,
                float* const* const outputs,
                const uint32_t      n,
                const uint32_t      block)

@@ -43,8 +43,10 @@ harness_set_feedback(NodeHarness* h, int feedback);
     Input signals advance with the render position. Host macro values and
     MIDI events can be set through harness_context(). */
 void
-harness_render(NodeHarness* h, float* const* outputs, uint32_t n,
-               uint32_t block);
+harness_render(NodeHarness*  h,
+               float* const* outputs,
+               uint32_t      n,
+               uint32_t      block);
 
 /** Convenience: render `n` frames of output `out` into `dst`, block 64. */
 void

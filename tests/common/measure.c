@@ -93,8 +93,8 @@ measure_spectrum(const float* const x, const size_t n, double* const power)
   double complex* const a = (double complex*)calloc(n, sizeof(double complex));
   for (size_t i = 0; i < n; ++i) {
     const double p = 2.0 * M_PI * (double)i / (double)(n - 1);
-    const double w = 0.35875 - 0.48829 * cos(p) + 0.14128 * cos(2 * p) -
-                     0.01168 * cos(3 * p);
+    const double w =
+      0.35875 - 0.48829 * cos(p) + 0.14128 * cos(2 * p) - 0.01168 * cos(3 * p);
     a[i] = (double)x[i] * w;
   }
   fft(a, n);

@@ -33,7 +33,10 @@ measure_peak_hz(const double* power, size_t n, double rate);
 
 /** Power (linear) summed over bins within +- `width` bins of `hz`. */
 double
-measure_band_power(const double* power, size_t n, double rate, double hz,
-                   int width);
+measure_band_power(const double* power,
+                   size_t        n,
+                   double        rate,
+                   double        hz,
+                   int           width);
 
 #endif /* AETHER_TEST_MEASURE_H */

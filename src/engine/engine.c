@@ -1,0 +1,235 @@
+/* Aether: the engine's control side: creation, commit and collection. */
+
+#include "engine_impl.h"
+#include "graph_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+AetherEngine*
+aether_engine_new(const double rate)
+{
+  if (!(rate >= 8000.0 && rate <= 768000.0)) {
+    return NULL;
+  }
+
+  AetherEngine* const e =
+    (AetherEngine*)aligned_alloc(AETHER_ALIGN, sizeof(AetherEngine));
+  if (!e) {
+    return NULL;
+  }
+  memset(e, 0, sizeof(*e));
+  e->rate     = rate;
+  e->ctx.rate = rate;
+  atomic_init(&e->frames, 0U);
+  atomic_init(&e->swaps, 0U);
+  atomic_init(&e->n_commands, 0U);
+  atomic_init(&e->blowups, 0U);
+  atomic_init(&e->dropped_notes, 0U);
+
+  if (aether_ring_init(
+        &e->commands, AETHER_COMMAND_RING_CAPACITY, sizeof(AetherCommand)) ||
+      aether_ring_init(
+        &e->notes, AETHER_COMMAND_RING_CAPACITY, sizeof(AetherNote)) ||
+      aether_buffer_pool_init(&e->pool, AETHER_MAX_BUFFERS) ||
+      !(e->graph = aether_graph_new(rate))) {
+    aether_engine_free(e);
+    return NULL;
+  }
+  return e;
+}
+
+void
+aether_engine_free(AetherEngine* const e)
+{
+  if (!e) {
+    return;
+  }
+
+  /* Schedules still in the ring were never swapped in. */
+  AetherCommand cmd;
+  while (e->commands.data && aether_ring_pop(&e->commands, &cmd)) {
+    if (cmd.type == AETHER_CMD_SWAP) {
+      aether_schedule_free((AetherSchedule*)cmd.ptr);
+    }
+  }
+  AetherNote note;
+  while (e->notes.data && aether_ring_pop(&e->notes, &note)) {
+    if (note.type == AETHER_NOTE_RETIRED) {
+      aether_schedule_free((AetherSchedule*)note.ptr);
+    }
+  }
+  aether_schedule_free(e->pending);
+  if (e->current != e->pending) {
+    aether_schedule_free(e->current);
+  }
+  aether_graph_free(e->graph);
+  aether_buffer_pool_destroy(&e->pool);
+  aether_ring_destroy(&e->commands);
+  aether_ring_destroy(&e->notes);
+  free(e);
+}
+
+AetherGraph*
+aether_engine_graph(AetherEngine* const e)
+{
+  return e->graph;
+}
+
+static bool
+send(AetherEngine* const e,
+     const uint32_t      type,
+     void* const         ptr,
+     const uint32_t      param,
+     const float         value)
+{
+  const AetherCommand cmd = { ptr, type, param, value, 0U };
+  return aether_ring_push(&e->commands, &cmd);
+}
+
+AetherStatus
+aether_engine_commit(AetherEngine* const e, AetherError* const err)
+{
+  AetherGraph* const g = e->graph;
+
+  aether_engine_collect(e);
+  if (e->in_flight >= AETHER_MAX_IN_FLIGHT) {
+    return aether_error(err,
+                        AETHER_ERR_FULL,
+                        "too many edits waiting for the audio thread (%u)",
+                        e->in_flight);
+  }
+
+  /* Count the commands first: either all of them fit, or none is sent. */
+  uint32_t n_params = 0;
+  for (uint32_t s = 0; s < g->arena.capacity; ++s) {
+    const GraphNode* const n = &g->nodes[s];
+    if (n->inst && n->submitted) {
+      n_params += (uint32_t)__builtin_popcount(n->param_dirty);
+    }
+  }
+  if (aether_ring_space(&e->commands) < n_params + 1U) {
+    return aether_error(err,
+                        AETHER_ERR_FULL,
+                        "the command ring is full (%u commands needed)",
+                        n_params + 1U);
+  }
+
+  AetherSchedule*    sch = NULL;
+  const AetherStatus st =
+    aether_schedule_compile(g, &e->pool, &e->ctx, &sch, err);
+  if (st) {
+    return st;
+  }
+
+  /* The audio thread has never seen new nodes: set them up directly. Nodes
+     it runs get their changes as commands, in order before the swap. */
+  for (uint32_t s = 0; s < g->arena.capacity; ++s) {
+    GraphNode* const n = &g->nodes[s];
+    if (!n->inst) {
+      continue;
+    }
+    if (!n->submitted) {
+      for (uint32_t i = 0; i < n->type->n_params; ++i) {
+        aether_instance_set_param(n->inst, i, n->params[i], true);
+      }
+    } else {
+      for (uint32_t d = n->param_dirty; d; d &= d - 1U) {
+        const uint32_t i = (uint32_t)__builtin_ctz(d);
+        send(e, AETHER_CMD_PARAM, n->inst, i, n->params[i]);
+      }
+    }
+    n->param_dirty = 0;
+    n->submitted   = true;
+  }
+
+  /* Nodes removed since the last commit may still run in `latest`: they
+     are freed when it comes back. */
+  if (e->latest) {
+    e->latest->dead   = g->graveyard;
+    e->latest->n_dead = g->n_graveyard;
+  } else {
+    for (uint32_t i = 0; i < g->n_graveyard; ++i) {
+      aether_instance_free(g->graveyard[i]);
+    }
+    free(g->graveyard);
+  }
+  g->graveyard     = NULL;
+  g->n_graveyard   = 0;
+  g->cap_graveyard = 0;
+
+  send(e, AETHER_CMD_SWAP, sch, 0U, 0.0f); /* room checked above */
+  e->latest = sch;
+  ++e->in_flight;
+  return AETHER_SUCCESS;
+}
+
+AetherStatus
+aether_engine_set_param(AetherEngine* const e,
+                        const AetherHandle  node,
+                        const uint32_t      param,
+                        const float         value,
+                        AetherError* const  err)
+{
+  GraphNode* const n = aether_graph_node(e->graph, node);
+  if (n && n->submitted && !aether_ring_space(&e->commands)) {
+    return aether_error(err, AETHER_ERR_FULL, "the command ring is full");
+  }
+
+  const AetherStatus st =
+    aether_graph_set_param(e->graph, node, param, value, err);
+  if (st || !n->submitted) {
+    return st;
+  }
+  send(e, AETHER_CMD_PARAM, n->inst, param, value);
+  n->param_dirty &= ~(1U << param);
+  return AETHER_SUCCESS;
+}
+
+AetherStatus
+aether_engine_set_mute(AetherEngine* const e, const bool mute)
+{
+  return send(e, AETHER_CMD_MUTE, NULL, 0U, mute ? 1.0f : 0.0f)
+           ? AETHER_SUCCESS
+           : AETHER_ERR_FULL;
+}
+
+uint32_t
+aether_engine_collect(AetherEngine* const e)
+{
+  uint32_t   n = 0;
+  AetherNote note;
+  while (aether_ring_pop(&e->notes, &note)) {
+    ++n;
+    if (note.type == AETHER_NOTE_RETIRED) {
+      aether_schedule_free((AetherSchedule*)note.ptr);
+      --e->in_flight;
+    } else if (note.type == AETHER_NOTE_PARAM) {
+      /* A change made on the audio thread: the graph follows, so a saved
+         patch holds what is playing. */
+      const AetherHandle h = { note.slot, note.generation };
+      GraphNode* const   g = aether_graph_node(e->graph, h);
+      if (g && note.param < g->type->n_params) {
+        g->params[note.param] = note.value;
+      }
+    }
+  }
+  return n;
+}
+
+uint32_t
+aether_engine_n_in_flight(const AetherEngine* const e)
+{
+  return e->in_flight;
+}
+
+void
+aether_engine_stats(const AetherEngine* const e, AetherEngineStats* const st)
+{
+  st->frames   = atomic_load_explicit(&e->frames, memory_order_relaxed);
+  st->swaps    = atomic_load_explicit(&e->swaps, memory_order_relaxed);
+  st->commands = atomic_load_explicit(&e->n_commands, memory_order_relaxed);
+  st->blowups  = atomic_load_explicit(&e->blowups, memory_order_relaxed);
+  st->dropped_notes =
+    atomic_load_explicit(&e->dropped_notes, memory_order_relaxed);
+}

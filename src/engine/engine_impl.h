@@ -1,0 +1,82 @@
+/* Aether: the engine's internals, shared by engine.c (control side) and
+   scheduler.c (audio thread). */
+
+#ifndef AETHER_ENGINE_IMPL_H
+#define AETHER_ENGINE_IMPL_H
+
+#include "buffer_pool.h"
+#include "engine.h"
+#include "ring.h"
+#include "schedule.h"
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/** Schedules sent and not yet collected, at most: the notes ring always has
+    room for their RETIRED messages. */
+#define AETHER_MAX_IN_FLIGHT 64
+
+/** Control side to audio thread. */
+typedef enum {
+  AETHER_CMD_SWAP,  /**< ptr: the new schedule */
+  AETHER_CMD_PARAM, /**< ptr: instance, param, value */
+  AETHER_CMD_MUTE,  /**< value: 1 mute, 0 unmute */
+  AETHER_CMD_RESET, /**< reset every node */
+} AetherCommandType;
+
+typedef struct {
+  void*    ptr;
+  uint32_t type;
+  uint32_t param;
+  float    value;
+  uint32_t pad;
+} AetherCommand;
+
+/** Audio thread to control side. */
+typedef enum {
+  AETHER_NOTE_RETIRED, /**< ptr: a schedule the audio thread let go */
+  AETHER_NOTE_PARAM,   /**< a parameter set on the audio thread */
+} AetherNoteType;
+
+typedef struct {
+  void*    ptr;
+  uint32_t type;
+  uint32_t slot;
+  uint32_t generation;
+  uint32_t param;
+  float    value;
+  uint32_t pad;
+} AetherNote;
+
+struct AetherEngineImpl {
+  /* Shared */
+  AetherRing       commands; /**< control -> audio */
+  AetherRing       notes;    /**< audio -> control */
+  AetherBufferPool pool;
+  double           rate;
+
+  /* Control side */
+  AetherGraph*    graph;
+  AetherSchedule* latest;    /**< newest schedule sent */
+  uint32_t        in_flight; /**< sent, not yet collected */
+
+  /* Audio thread */
+  AetherContext   ctx;
+  AetherSchedule* current;
+  AetherSchedule* pending; /**< waiting for the fade-out */
+  uint32_t        level;   /**< output gain * AETHER_DECLICK_FRAMES */
+  bool            muted;
+  AetherMidiEvent midi[AETHER_MAX_MIDI_EVENTS];
+  uint32_t        n_midi;
+  _Alignas(AETHER_ALIGN) float in_copy[2][AETHER_BUFFER_SIZE];
+
+  /* Published counters */
+  _Atomic(uint64_t) frames;
+  _Atomic(uint32_t) swaps;
+  _Atomic(uint32_t) n_commands;
+  _Atomic(uint32_t) blowups;
+  _Atomic(uint32_t) dropped_notes;
+};
+
+#endif /* AETHER_ENGINE_IMPL_H */

@@ -1,0 +1,687 @@
+/* Aether: the editable graph (control side). Every edit is checked first and
+   then applied whole, so a refused edit leaves the graph as it was. */
+
+#include "graph_impl.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NAME_DELETED UINT32_MAX
+
+/* Name hash table (open addressing, linear probing) */
+
+static uint32_t
+name_hash(const char* const name)
+{
+  uint32_t h = 2166136261U; /* FNV-1a */
+  for (const char* c = name; *c; ++c) {
+    h = (h ^ (uint8_t)*c) * 16777619U;
+  }
+  return h;
+}
+
+static uint32_t
+name_lookup(const AetherGraph* const graph, const char* const name)
+{
+  const uint32_t mask = graph->name_cap - 1U;
+  for (uint32_t i = name_hash(name) & mask;; i = (i + 1U) & mask) {
+    const uint32_t e = graph->names[i];
+    if (!e) {
+      return UINT32_MAX;
+    }
+    if (e != NAME_DELETED && !strcmp(graph->nodes[e - 1U].name, name)) {
+      return i;
+    }
+  }
+}
+
+static void
+name_insert_raw(AetherGraph* const graph, const uint32_t slot)
+{
+  const uint32_t mask = graph->name_cap - 1U;
+  uint32_t       i    = name_hash(graph->nodes[slot].name) & mask;
+  while (graph->names[i] && graph->names[i] != NAME_DELETED) {
+    i = (i + 1U) & mask;
+  }
+  if (!graph->names[i]) {
+    ++graph->name_used;
+  }
+  graph->names[i] = slot + 1U;
+}
+
+/* Rebuild without tombstones when they pile up (add/remove churn). */
+static void
+name_rehash(AetherGraph* const graph)
+{
+  memset(graph->names, 0, graph->name_cap * sizeof(uint32_t));
+  graph->name_used = 0;
+  for (uint32_t s = 0; s < graph->arena.capacity; ++s) {
+    if (graph->nodes[s].inst) {
+      name_insert_raw(graph, s);
+    }
+  }
+}
+
+static void
+name_insert(AetherGraph* const graph, const uint32_t slot)
+{
+  if (graph->name_used + 1U > graph->name_cap / 2U) {
+    name_rehash(graph);
+  }
+  name_insert_raw(graph, slot);
+}
+
+static void
+name_remove(AetherGraph* const graph, const char* const name)
+{
+  const uint32_t i = name_lookup(graph, name);
+  if (i != UINT32_MAX) {
+    graph->names[i] = NAME_DELETED;
+  }
+}
+
+/* Lifetime */
+
+AetherGraph*
+aether_graph_new(const double rate)
+{
+  AetherGraph* const graph = (AetherGraph*)calloc(1, sizeof(AetherGraph));
+  if (!graph) {
+    return NULL;
+  }
+
+  uint32_t cap = 1;
+  while (cap < AETHER_MAX_NODES * 2U) {
+    cap <<= 1U;
+  }
+
+  graph->rate        = rate;
+  graph->name_cap    = cap;
+  graph->names       = (uint32_t*)calloc(cap, sizeof(uint32_t));
+  graph->nodes       = (GraphNode*)calloc(AETHER_MAX_NODES, sizeof(GraphNode));
+  graph->mark        = (uint32_t*)calloc(AETHER_MAX_NODES, sizeof(uint32_t));
+  graph->parent      = (uint32_t*)calloc(AETHER_MAX_NODES, sizeof(uint32_t));
+  graph->stack       = (uint32_t*)calloc(AETHER_MAX_NODES, sizeof(uint32_t));
+  graph->next_serial = 1;
+  if (!graph->names || !graph->nodes || !graph->mark || !graph->parent ||
+      !graph->stack || aether_arena_init(&graph->arena, AETHER_MAX_NODES)) {
+    aether_graph_free(graph);
+    return NULL;
+  }
+  return graph;
+}
+
+void
+aether_graph_free(AetherGraph* const graph)
+{
+  if (!graph) {
+    return;
+  }
+  if (graph->nodes) {
+    for (uint32_t s = 0; s < graph->arena.capacity; ++s) {
+      aether_instance_free(graph->nodes[s].inst);
+      free(graph->nodes[s].consumers);
+    }
+  }
+  for (uint32_t i = 0; i < graph->n_graveyard; ++i) {
+    aether_instance_free(graph->graveyard[i]);
+  }
+  aether_arena_destroy(&graph->arena);
+  free(graph->graveyard);
+  free(graph->names);
+  free(graph->nodes);
+  free(graph->mark);
+  free(graph->parent);
+  free(graph->stack);
+  free(graph);
+}
+
+double
+aether_graph_rate(const AetherGraph* const graph)
+{
+  return graph->rate;
+}
+
+/* Consumers (edges seen from their source) */
+
+static AetherStatus
+consumer_add(GraphNode* const src, const uint32_t node, const uint32_t input)
+{
+  if (src->n_consumers == src->cap_consumers) {
+    const uint32_t cap = src->cap_consumers ? src->cap_consumers * 2U : 4U;
+    GraphConsumer* const c =
+      (GraphConsumer*)realloc(src->consumers, cap * sizeof(GraphConsumer));
+    if (!c) {
+      return AETHER_ERR_NO_MEMORY;
+    }
+    src->consumers     = c;
+    src->cap_consumers = cap;
+  }
+  src->consumers[src->n_consumers++] = (GraphConsumer){ node, input };
+  return AETHER_SUCCESS;
+}
+
+static void
+consumer_remove(GraphNode* const src, const uint32_t node, const uint32_t input)
+{
+  for (uint32_t i = 0; i < src->n_consumers; ++i) {
+    if (src->consumers[i].node == node && src->consumers[i].input == input) {
+      src->consumers[i] = src->consumers[--src->n_consumers];
+      return;
+    }
+  }
+}
+
+static void
+input_clear(AetherGraph* const graph, const uint32_t slot, const uint32_t in)
+{
+  GraphNode* const n = &graph->nodes[slot];
+  if (aether_graph_edge_set(n->src[in])) {
+    consumer_remove(&graph->nodes[n->src[in].index], slot, in);
+    n->src[in] = (AetherHandle){ 0, 0 };
+    --graph->n_edges;
+  }
+}
+
+/* Edits */
+
+static bool
+name_is_valid(const char* const name)
+{
+  const size_t len = strlen(name);
+  if (!len || len >= AETHER_MAX_NAME) {
+    return false;
+  }
+  for (size_t i = 0; i < len; ++i) {
+    const char c = name[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+          (c >= '0' && c <= '9') || c == '_' || c == '-')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+AetherStatus
+aether_graph_add(AetherGraph* const          graph,
+                 const AetherNodeType* const type,
+                 const char* const           name,
+                 AetherHandle* const         handle,
+                 AetherError* const          err)
+{
+  if (!type) {
+    return aether_error(err, AETHER_ERR_UNKNOWN_TYPE, "no node type given");
+  }
+  if (!name || !name_is_valid(name)) {
+    return aether_error(err,
+                        AETHER_ERR_BAD_ARG,
+                        "invalid node name \"%.80s\": use 1 to %d letters, "
+                        "digits, '_' or '-'",
+                        name ? name : "",
+                        AETHER_MAX_NAME - 1);
+  }
+  if (name_lookup(graph, name) != UINT32_MAX) {
+    return aether_error(
+      err, AETHER_ERR_DUPLICATE, "a node called \"%s\" exists already", name);
+  }
+  if (graph->arena.n_live >= graph->arena.capacity) {
+    return aether_error(
+      err, AETHER_ERR_FULL, "too many nodes: at most %d", AETHER_MAX_NODES);
+  }
+
+  AetherInstance*    inst = NULL;
+  const AetherStatus st =
+    aether_instance_new(type, graph->rate, graph->next_serial, &inst);
+  if (st) {
+    return aether_error(err,
+                        st,
+                        "could not create node \"%s\" of type %s: %s",
+                        name,
+                        type->name,
+                        aether_status_string(st));
+  }
+
+  AetherHandle h = { 0, 0 };
+  aether_arena_alloc(&graph->arena, &h); /* cannot fail: checked above */
+  ++graph->next_serial;
+
+  GraphNode* const n = &graph->nodes[h.index];
+  n->inst            = inst;
+  n->type            = type;
+  n->submitted       = false;
+  n->param_dirty     = 0;
+  n->n_consumers     = 0;
+  memset(n->src, 0, sizeof(n->src));
+  memset(n->src_out, 0, sizeof(n->src_out));
+  snprintf(n->name, sizeof(n->name), "%s", name);
+  snprintf(inst->name, sizeof(inst->name), "%s", name);
+  inst->slot       = h.index;
+  inst->generation = h.generation;
+  for (uint32_t i = 0; i < type->n_params; ++i) {
+    n->params[i] = type->params[i].def;
+  }
+  name_insert(graph, h.index);
+
+  if (handle) {
+    *handle = h;
+  }
+  return AETHER_SUCCESS;
+}
+
+static AetherStatus
+bury(AetherGraph* const graph, AetherInstance* const inst)
+{
+  if (graph->n_graveyard == graph->cap_graveyard) {
+    const uint32_t cap = graph->cap_graveyard ? graph->cap_graveyard * 2U : 16U;
+    AetherInstance** const g = (AetherInstance**)realloc(
+      graph->graveyard, cap * sizeof(AetherInstance*));
+    if (!g) {
+      return AETHER_ERR_NO_MEMORY;
+    }
+    graph->graveyard     = g;
+    graph->cap_graveyard = cap;
+  }
+  graph->graveyard[graph->n_graveyard++] = inst;
+  return AETHER_SUCCESS;
+}
+
+AetherStatus
+aether_graph_remove(AetherGraph* const graph,
+                    const AetherHandle node,
+                    AetherError* const err)
+{
+  GraphNode* const n = aether_graph_node(graph, node);
+  if (!n) {
+    return aether_error(err, AETHER_ERR_BAD_HANDLE, "no such node");
+  }
+
+  /* A node the audio thread may be running is freed only once the schedule
+     holding it is retired; reserve that place before changing anything. */
+  if (n->submitted && bury(graph, n->inst)) {
+    return aether_error(err, AETHER_ERR_NO_MEMORY, "out of memory");
+  }
+  if (!n->submitted) {
+    aether_instance_free(n->inst);
+  }
+
+  for (uint32_t i = 0; i < n->type->n_inputs; ++i) {
+    input_clear(graph, node.index, i);
+  }
+  while (n->n_consumers) {
+    const GraphConsumer c = n->consumers[n->n_consumers - 1U];
+    input_clear(graph, c.node, c.input);
+  }
+  for (uint32_t i = 0; i < graph->n_maps;) {
+    if (graph->maps[i].node.index == node.index &&
+        graph->maps[i].node.generation == node.generation) {
+      graph->maps[i] = graph->maps[--graph->n_maps];
+    } else {
+      ++i;
+    }
+  }
+
+  name_remove(graph, n->name);
+  n->inst = NULL;
+  n->type = NULL;
+  aether_arena_release(&graph->arena, node);
+  return AETHER_SUCCESS;
+}
+
+/* Would an edge src -> dst close a loop that passes through no delay node?
+   Search forward from dst for src, not entering delay nodes (edges into
+   them do not count). On a hit, describe the loop in `err`. */
+static AetherStatus
+check_cycle(AetherGraph* const graph,
+            const uint32_t     src,
+            const uint32_t     dst,
+            AetherError* const err)
+{
+  if (graph->nodes[dst].type->flags & AETHER_NODE_DELAY) {
+    return AETHER_SUCCESS;
+  }
+
+  const uint32_t epoch = ++graph->epoch;
+  uint32_t       top   = 0;
+  bool           found = src == dst;
+
+  graph->mark[dst]    = epoch;
+  graph->parent[dst]  = UINT32_MAX;
+  graph->stack[top++] = dst;
+  while (top && !found) {
+    const GraphNode* const n    = &graph->nodes[graph->stack[--top]];
+    const uint32_t         from = (uint32_t)(n - graph->nodes);
+    for (uint32_t i = 0; i < n->n_consumers && !found; ++i) {
+      const uint32_t c = n->consumers[i].node;
+      if (graph->mark[c] == epoch ||
+          (graph->nodes[c].type->flags & AETHER_NODE_DELAY)) {
+        continue;
+      }
+      graph->mark[c]      = epoch;
+      graph->parent[c]    = from;
+      graph->stack[top++] = c;
+      found               = c == src;
+    }
+  }
+  if (!found) {
+    return AETHER_SUCCESS;
+  }
+
+  /* Walk back from src to dst: the loop is dst -> ... -> src -> dst. */
+  char   path[400] = "";
+  size_t len       = 0;
+  for (uint32_t s = src, k = 0; s != UINT32_MAX; s = graph->parent[s], ++k) {
+    if (k == 8) {
+      len += (size_t)snprintf(path + len, sizeof(path) - len, " <- ...");
+      break;
+    }
+    len += (size_t)snprintf(path + len,
+                            sizeof(path) - len,
+                            "%s%s",
+                            k ? " <- " : "",
+                            graph->nodes[s].name);
+    if (len >= sizeof(path)) {
+      break;
+    }
+  }
+  return aether_error(err,
+                      AETHER_ERR_CYCLE,
+                      "connecting %s to %s would close a cycle without a "
+                      "delay node: %s <- %s",
+                      graph->nodes[src].name,
+                      graph->nodes[dst].name,
+                      graph->nodes[dst].name,
+                      path);
+}
+
+AetherStatus
+aether_graph_connect(AetherGraph* const graph,
+                     const AetherHandle src,
+                     const uint32_t     src_out,
+                     const AetherHandle dst,
+                     const uint32_t     dst_in,
+                     AetherError* const err)
+{
+  GraphNode* const s = aether_graph_node(graph, src);
+  GraphNode* const d = aether_graph_node(graph, dst);
+  if (!s || !d) {
+    return aether_error(err, AETHER_ERR_BAD_HANDLE, "no such node");
+  }
+  if (src_out >= s->type->n_outputs) {
+    return aether_error(err,
+                        AETHER_ERR_BAD_PORT,
+                        "node \"%s\" (%s) has no output %u",
+                        s->name,
+                        s->type->name,
+                        src_out);
+  }
+  if (dst_in >= d->type->n_inputs) {
+    return aether_error(err,
+                        AETHER_ERR_BAD_PORT,
+                        "node \"%s\" (%s) has no input %u",
+                        d->name,
+                        d->type->name,
+                        dst_in);
+  }
+
+  AetherStatus st = check_cycle(graph, src.index, dst.index, err);
+  if (st) {
+    return st;
+  }
+  if ((st = consumer_add(s, dst.index, dst_in))) {
+    return aether_error(err, st, "out of memory");
+  }
+
+  input_clear(graph, dst.index, dst_in);
+  d->src[dst_in]     = src;
+  d->src_out[dst_in] = (uint8_t)src_out;
+  ++graph->n_edges;
+  return AETHER_SUCCESS;
+}
+
+AetherStatus
+aether_graph_disconnect(AetherGraph* const graph,
+                        const AetherHandle dst,
+                        const uint32_t     dst_in,
+                        AetherError* const err)
+{
+  GraphNode* const d = aether_graph_node(graph, dst);
+  if (!d) {
+    return aether_error(err, AETHER_ERR_BAD_HANDLE, "no such node");
+  }
+  if (dst_in >= d->type->n_inputs) {
+    return aether_error(err,
+                        AETHER_ERR_BAD_PORT,
+                        "node \"%s\" (%s) has no input %u",
+                        d->name,
+                        d->type->name,
+                        dst_in);
+  }
+  input_clear(graph, dst.index, dst_in);
+  return AETHER_SUCCESS;
+}
+
+AetherStatus
+aether_graph_set_param(AetherGraph* const graph,
+                       const AetherHandle node,
+                       const uint32_t     param,
+                       const float        value,
+                       AetherError* const err)
+{
+  GraphNode* const n = aether_graph_node(graph, node);
+  if (!n) {
+    return aether_error(err, AETHER_ERR_BAD_HANDLE, "no such node");
+  }
+  if (param >= n->type->n_params) {
+    return aether_error(err,
+                        AETHER_ERR_BAD_PARAM,
+                        "node \"%s\" (%s) has no parameter %u",
+                        n->name,
+                        n->type->name,
+                        param);
+  }
+  const AetherParamDesc* const desc = &n->type->params[param];
+  if (aether_param_check(desc, value)) {
+    return aether_error(
+      err,
+      AETHER_ERR_BAD_VALUE,
+      "%s.%s: %g is not a valid value (%g to %g%s)",
+      n->name,
+      desc->name,
+      (double)value,
+      (double)desc->min,
+      (double)desc->max,
+      desc->kind == AETHER_PARAM_CONTINUOUS ? "" : ", whole numbers");
+  }
+  n->params[param] = value;
+  n->param_dirty |= 1U << param;
+  return AETHER_SUCCESS;
+}
+
+AetherStatus
+aether_graph_map_macro(AetherGraph* const          graph,
+                       const AetherMacroMap* const map,
+                       AetherError* const          err)
+{
+  const GraphNode* const n = aether_graph_node(graph, map->node);
+  if (!n) {
+    return aether_error(err, AETHER_ERR_BAD_HANDLE, "no such node");
+  }
+  if (map->macro >= AETHER_N_MACROS) {
+    return aether_error(err,
+                        AETHER_ERR_BAD_ARG,
+                        "macro %u does not exist (1 to %d)",
+                        map->macro + 1U,
+                        AETHER_N_MACROS);
+  }
+  if (map->param >= n->type->n_params) {
+    return aether_error(err,
+                        AETHER_ERR_BAD_PARAM,
+                        "node \"%s\" (%s) has no parameter %u",
+                        n->name,
+                        n->type->name,
+                        map->param);
+  }
+  const AetherParamDesc* const desc = &n->type->params[map->param];
+  if (!isfinite(map->min) || !isfinite(map->max) || map->min < desc->min ||
+      map->max > desc->max || map->min > desc->max || map->max < desc->min) {
+    return aether_error(err,
+                        AETHER_ERR_BAD_VALUE,
+                        "macro %u on %s.%s: range %g to %g is outside %g to %g",
+                        map->macro + 1U,
+                        n->name,
+                        desc->name,
+                        (double)map->min,
+                        (double)map->max,
+                        (double)desc->min,
+                        (double)desc->max);
+  }
+  if (map->curve == AETHER_CURVE_EXPONENTIAL &&
+      (map->min <= 0.0f || map->max <= 0.0f)) {
+    return aether_error(err,
+                        AETHER_ERR_BAD_VALUE,
+                        "macro %u on %s.%s: an exponential curve needs a "
+                        "positive range",
+                        map->macro + 1U,
+                        n->name,
+                        desc->name);
+  }
+
+  for (uint32_t i = 0; i < graph->n_maps; ++i) {
+    AetherMacroMap* const m = &graph->maps[i];
+    if (m->macro == map->macro && m->param == map->param &&
+        m->node.index == map->node.index &&
+        m->node.generation == map->node.generation) {
+      *m = *map;
+      return AETHER_SUCCESS;
+    }
+  }
+  if (graph->n_maps >= AETHER_MAX_MACRO_MAPS) {
+    return aether_error(err,
+                        AETHER_ERR_FULL,
+                        "too many macro mappings: at most %d",
+                        AETHER_MAX_MACRO_MAPS);
+  }
+  graph->maps[graph->n_maps++] = *map;
+  return AETHER_SUCCESS;
+}
+
+uint32_t
+aether_graph_n_macro_maps(const AetherGraph* const graph)
+{
+  return graph->n_maps;
+}
+
+const AetherMacroMap*
+aether_graph_macro_map(const AetherGraph* const graph, const uint32_t i)
+{
+  return i < graph->n_maps ? &graph->maps[i] : NULL;
+}
+
+void
+aether_graph_clear(AetherGraph* const graph)
+{
+  uint32_t     cursor = 0;
+  AetherHandle h;
+  while (aether_graph_next(graph, &cursor, &h)) {
+    aether_graph_remove(graph, h, NULL);
+  }
+  graph->n_maps = 0;
+}
+
+/* Queries */
+
+bool
+aether_graph_contains(const AetherGraph* const graph, const AetherHandle node)
+{
+  return aether_graph_node(graph, node) != NULL;
+}
+
+AetherStatus
+aether_graph_find(const AetherGraph* const graph,
+                  const char* const        name,
+                  AetherHandle* const      node)
+{
+  const uint32_t i = name ? name_lookup(graph, name) : UINT32_MAX;
+  if (i == UINT32_MAX) {
+    return AETHER_ERR_NOT_FOUND;
+  }
+  const uint32_t slot = graph->names[i] - 1U;
+  node->index         = slot;
+  node->generation    = graph->arena.generation[slot];
+  return AETHER_SUCCESS;
+}
+
+uint32_t
+aether_graph_n_nodes(const AetherGraph* const graph)
+{
+  return graph->arena.n_live;
+}
+
+uint32_t
+aether_graph_n_edges(const AetherGraph* const graph)
+{
+  return graph->n_edges;
+}
+
+bool
+aether_graph_next(const AetherGraph* const graph,
+                  uint32_t* const          cursor,
+                  AetherHandle* const      node)
+{
+  for (uint32_t s = *cursor; s < graph->arena.capacity; ++s) {
+    if (graph->nodes[s].inst) {
+      node->index      = s;
+      node->generation = graph->arena.generation[s];
+      *cursor          = s + 1U;
+      return true;
+    }
+  }
+  *cursor = graph->arena.capacity;
+  return false;
+}
+
+const AetherNodeType*
+aether_graph_node_type(const AetherGraph* const graph, const AetherHandle node)
+{
+  const GraphNode* const n = aether_graph_node(graph, node);
+  return n ? n->type : NULL;
+}
+
+const char*
+aether_graph_node_name(const AetherGraph* const graph, const AetherHandle node)
+{
+  const GraphNode* const n = aether_graph_node(graph, node);
+  return n ? n->name : NULL;
+}
+
+float
+aether_graph_param(const AetherGraph* const graph,
+                   const AetherHandle       node,
+                   const uint32_t           param)
+{
+  const GraphNode* const n = aether_graph_node(graph, node);
+  return (n && param < n->type->n_params) ? n->params[param] : NAN;
+}
+
+bool
+aether_graph_input(const AetherGraph* const graph,
+                   const AetherHandle       dst,
+                   const uint32_t           dst_in,
+                   AetherHandle* const      src,
+                   uint32_t* const          src_out)
+{
+  const GraphNode* const n = aether_graph_node(graph, dst);
+  if (!n || dst_in >= n->type->n_inputs ||
+      !aether_graph_edge_set(n->src[dst_in])) {
+    return false;
+  }
+  if (src) {
+    *src = n->src[dst_in];
+  }
+  if (src_out) {
+    *src_out = n->src_out[dst_in];
+  }
+  return true;
+}

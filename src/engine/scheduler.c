@@ -1,0 +1,313 @@
+/* Aether: the audio thread's side of the engine. Nothing here allocates,
+   frees, locks, waits or prints: it drains a bounded number of commands,
+   swaps schedules by pointer, and runs the flat array of steps. */
+
+#include "engine_impl.h"
+#include "fpmode.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Declick: when an edit changes what feeds the output, the old schedule
+   fades out linearly over AETHER_DECLICK_FRAMES, the new one is swapped in at
+   silence and fades in over the same time. The gain moves by 1/64 per
+   frame, so the fade adds at most |x|/64 to any step between two samples.
+   Edits that leave the output's sub-graph alone swap at once: that output
+   stays bit-identical. */
+
+static void
+reset_nodes(const AetherSchedule* const sch)
+{
+  for (uint32_t i = 0; i < sch->n_nodes; ++i) {
+    AetherInstance* const inst = sch->nodes[i];
+    if (inst->type->reset) {
+      inst->type->reset(inst->self);
+    }
+  }
+}
+
+static float
+map_value(const AetherScheduleMap* const m, const float v)
+{
+  switch (m->curve) {
+    case AETHER_CURVE_EXPONENTIAL:
+      return m->min * powf(m->max / m->min, v);
+    case AETHER_CURVE_SQUARE:
+      return m->min + v * v * (m->max - m->min);
+    case AETHER_CURVE_LINEAR:
+      break;
+  }
+  return m->min + v * (m->max - m->min);
+}
+
+/* Apply the macro mappings of `macro` (or all when `macro` is out of range).
+   Bounded by AETHER_MAX_MACRO_MAPS. A node that never ran takes its value at
+   once, so a freshly loaded patch does not glide. */
+static void
+apply_macros(AetherEngine* const e, const uint32_t macro)
+{
+  const AetherSchedule* const sch = e->current;
+  if (!sch) {
+    return;
+  }
+  for (uint32_t i = 0; i < sch->n_maps; ++i) {
+    const AetherScheduleMap* const m = &sch->maps[i];
+    if (macro < AETHER_N_MACROS && m->macro != macro) {
+      continue;
+    }
+    const float v = map_value(m, e->ctx.macros[m->macro]);
+    aether_instance_set_param(m->inst, m->param, v, m->inst->fresh);
+    m->inst->fresh = false;
+  }
+}
+
+static void
+swap_in(AetherEngine* const e, AetherSchedule* const next)
+{
+  AetherSchedule* const old = e->current;
+  e->current                = next;
+  e->pending                = NULL;
+  if (old) {
+    /* Always has room: in-flight schedules are bounded below capacity. */
+    const AetherNote note = { old, AETHER_NOTE_RETIRED, 0U, 0U, 0U, 0.0f, 0U };
+    aether_ring_push(&e->notes, &note);
+  }
+  apply_macros(e, AETHER_N_MACROS);
+  atomic_fetch_add_explicit(&e->swaps, 1U, memory_order_relaxed);
+}
+
+static bool
+same_output(const AetherSchedule* const a, const AetherSchedule* const b)
+{
+  return a && b && a->signature == b->signature;
+}
+
+/* Apply at most AETHER_MAX_COMMANDS_PER_TICK commands. A swap that changes
+   the output waits for the fade-out, and so do the commands behind it. */
+static void
+drain_commands(AetherEngine* const e)
+{
+  AetherCommand cmd;
+  uint32_t      n = 0;
+  for (; n < AETHER_MAX_COMMANDS_PER_TICK && !e->pending; ++n) {
+    if (!aether_ring_pop(&e->commands, &cmd)) {
+      break;
+    }
+    switch ((AetherCommandType)cmd.type) {
+      case AETHER_CMD_SWAP:
+        if (!e->current) {
+          /* The first patch plays from its first frame. */
+          swap_in(e, (AetherSchedule*)cmd.ptr);
+          e->level = e->muted ? 0U : AETHER_DECLICK_FRAMES;
+        } else if (!e->level ||
+                   same_output(e->current, (AetherSchedule*)cmd.ptr)) {
+          swap_in(e, (AetherSchedule*)cmd.ptr);
+        } else {
+          e->pending = (AetherSchedule*)cmd.ptr;
+        }
+        break;
+      case AETHER_CMD_PARAM:
+        aether_instance_set_param(
+          (AetherInstance*)cmd.ptr, cmd.param, cmd.value, false);
+        break;
+      case AETHER_CMD_MUTE:
+        e->muted = cmd.value != 0.0f;
+        break;
+      case AETHER_CMD_RESET:
+        if (e->current) {
+          reset_nodes(e->current);
+        }
+        break;
+    }
+  }
+  if (n) {
+    atomic_fetch_add_explicit(&e->n_commands, n, memory_order_relaxed);
+  }
+}
+
+static void
+run_steps(const AetherSchedule* const sch, const uint32_t n)
+{
+  AetherStep* const steps   = sch->steps;
+  const uint32_t    n_steps = sch->n_steps;
+  for (uint32_t k = 0; k < n_steps; ++k) {
+    AetherStep* const     step = &steps[k];
+    AetherInstance* const inst = step->inst;
+    if (step->first) {
+      if (inst->active) {
+        aether_instance_tick(inst, n);
+      } else {
+        inst->moving = 0;
+      }
+    }
+    step->args.moving = inst->moving;
+    step->func(inst->self, &step->args, n);
+  }
+}
+
+/* Ramp the output gain one step per frame towards `target`. */
+static void
+apply_fade(AetherEngine* const e,
+           float* const* const out,
+           const uint32_t      n,
+           const uint32_t      target)
+{
+  const float scale = 1.0f / (float)AETHER_DECLICK_FRAMES;
+  for (uint32_t i = 0; i < n; ++i) {
+    e->level += e->level < target;
+    e->level -= e->level > target;
+    const float g = (float)e->level * scale;
+    out[0][i] *= g;
+    out[1][i] *= g;
+  }
+}
+
+static bool
+all_finite(float* const* const out, const uint32_t n)
+{
+  /* A NaN or infinity times zero is still not zero: sum |x| * 0. */
+  float acc = 0.0f;
+  for (uint32_t i = 0; i < n; ++i) {
+    acc += (out[0][i] - out[0][i]) + (out[1][i] - out[1][i]);
+  }
+  return acc == 0.0f;
+}
+
+void
+aether_engine_process(AetherEngine* const e,
+                      const float* const  in[2],
+                      float* const        out[2],
+                      const uint32_t      n)
+{
+  const uint64_t fpmode = aether_fpmode_enter();
+
+  drain_commands(e);
+
+  /* Copy the input first: hosts may process in place (out == in). */
+  for (uint32_t c = 0; c < 2; ++c) {
+    if (in && in[c]) {
+      memcpy(e->in_copy[c], in[c], n * sizeof(float));
+    } else {
+      memset(e->in_copy[c], 0, n * sizeof(float));
+    }
+  }
+
+  for (uint32_t done = 0; done < n;) {
+    if (e->pending && !e->level) {
+      swap_in(e, e->pending);
+    }
+
+    const uint32_t target =
+      (e->muted || e->pending || !e->current) ? 0U : AETHER_DECLICK_FRAMES;
+    uint32_t len = n - done;
+    if (e->level != target) {
+      /* Stop the chunk where the fade ends, so a pending swap happens at
+         the same frame whatever the host's block partition. */
+      const uint32_t dist =
+        e->level > target ? e->level - target : target - e->level;
+      len = len < dist ? len : dist;
+    }
+
+    float* const chunk_out[2] = { out[0] + done, out[1] + done };
+    memset(chunk_out[0], 0, len * sizeof(float));
+    memset(chunk_out[1], 0, len * sizeof(float));
+    e->ctx.host_in[0]  = e->in_copy[0] + done;
+    e->ctx.host_in[1]  = e->in_copy[1] + done;
+    e->ctx.host_out[0] = chunk_out[0];
+    e->ctx.host_out[1] = chunk_out[1];
+    e->ctx.midi        = e->midi;
+    e->ctx.n_midi      = done ? 0U : e->n_midi;
+
+    if (e->current && (e->level || target)) {
+      run_steps(e->current, len);
+    }
+    if (e->level != AETHER_DECLICK_FRAMES || target != e->level) {
+      apply_fade(e, chunk_out, len, target);
+    }
+    if (!all_finite(chunk_out, len)) {
+      /* Never let NaN or infinity out; start the patch over from silence. */
+      memset(chunk_out[0], 0, len * sizeof(float));
+      memset(chunk_out[1], 0, len * sizeof(float));
+      if (e->current) {
+        reset_nodes(e->current);
+      }
+      atomic_fetch_add_explicit(&e->blowups, 1U, memory_order_relaxed);
+    }
+
+    e->ctx.frame += len;
+    done += len;
+  }
+
+  e->n_midi = 0;
+  atomic_fetch_add_explicit(&e->frames, n, memory_order_relaxed);
+  aether_fpmode_leave(fpmode);
+}
+
+void
+aether_engine_set_macro_rt(AetherEngine* const e,
+                           const uint32_t      index,
+                           const float         value)
+{
+  if (index >= AETHER_N_MACROS) {
+    return;
+  }
+  const float v = isfinite(value) ? fminf(fmaxf(value, 0.0f), 1.0f) : 0.0f;
+  if (v != e->ctx.macros[index]) {
+    e->ctx.macros[index] = v;
+    apply_macros(e, index);
+  }
+}
+
+void
+aether_engine_push_midi_rt(AetherEngine* const  e,
+                           const uint8_t* const data,
+                           const uint32_t       size)
+{
+  if (e->n_midi < AETHER_MAX_MIDI_EVENTS && size >= 1U && size <= 3U) {
+    AetherMidiEvent* const ev = &e->midi[e->n_midi++];
+    memset(ev, 0, sizeof(*ev));
+    memcpy(ev->data, data, size);
+    ev->size = (uint8_t)size;
+  }
+}
+
+AetherStatus
+aether_engine_set_param_rt(AetherEngine* const e,
+                           const char* const   node_name,
+                           const char* const   param_name,
+                           const float         value)
+{
+  AetherInstance* const inst =
+    e->current ? aether_schedule_find(e->current, node_name) : NULL;
+  if (!inst) {
+    return AETHER_ERR_NOT_FOUND;
+  }
+  const int i = aether_node_type_param_index(inst->type, param_name);
+  if (i < 0) {
+    return AETHER_ERR_BAD_PARAM;
+  }
+  if (aether_param_check(&inst->type->params[i], value)) {
+    return AETHER_ERR_BAD_VALUE;
+  }
+  aether_instance_set_param(inst, (uint32_t)i, value, false);
+
+  /* Tell the control side, keeping room for RETIRED notes. */
+  if (aether_ring_space(&e->notes) > AETHER_MAX_IN_FLIGHT + 1U) {
+    const AetherNote note = { NULL,        AETHER_NOTE_PARAM,
+                              inst->slot,  inst->generation,
+                              (uint32_t)i, value,
+                              0U };
+    aether_ring_push(&e->notes, &note);
+  } else {
+    atomic_fetch_add_explicit(&e->dropped_notes, 1U, memory_order_relaxed);
+  }
+  return AETHER_SUCCESS;
+}
+
+void
+aether_engine_reset_rt(AetherEngine* const e)
+{
+  if (e->current) {
+    reset_nodes(e->current);
+  }
+}
