@@ -549,6 +549,7 @@ aether_schedule_free(AetherSchedule* const schedule)
     free(schedule->nodes);
     free(schedule->names);
     free(schedule->maps);
+    free(schedule->updates);
     free(schedule);
   }
 }

@@ -100,30 +100,37 @@ aether_engine_commit(AetherEngine* const e, AetherError* const err)
                         e->in_flight);
   }
 
-  /* Count the commands first: either all of them fit, or none is sent. */
-  uint32_t n_params = 0;
+  if (!aether_ring_space(&e->commands)) {
+    return aether_error(err, AETHER_ERR_FULL, "the command ring is full");
+  }
+
+  /* Changes to running nodes travel with the schedule and apply when it is
+     swapped in, together with the new structure. */
+  uint32_t n_updates = 0;
   for (uint32_t s = 0; s < g->arena.capacity; ++s) {
     const GraphNode* const n = &g->nodes[s];
     if (n->inst && n->submitted) {
-      n_params += (uint32_t)__builtin_popcount(n->param_dirty);
+      n_updates += (uint32_t)__builtin_popcount(n->param_dirty);
     }
   }
-  if (aether_ring_space(&e->commands) < n_params + 1U) {
-    return aether_error(err,
-                        AETHER_ERR_FULL,
-                        "the command ring is full (%u commands needed)",
-                        n_params + 1U);
+  AetherScheduleUpdate* const updates =
+    (AetherScheduleUpdate*)calloc(n_updates + 1U, sizeof(AetherScheduleUpdate));
+  if (!updates) {
+    return aether_error(err, AETHER_ERR_NO_MEMORY, "out of memory");
   }
 
   AetherSchedule*    sch = NULL;
   const AetherStatus st =
     aether_schedule_compile(g, &e->pool, &e->ctx, &sch, err);
   if (st) {
+    free(updates);
     return st;
   }
+  sch->updates   = updates;
+  sch->n_updates = n_updates;
 
-  /* The audio thread has never seen new nodes: set them up directly. Nodes
-     it runs get their changes as commands, in order before the swap. */
+  /* The audio thread has never seen new nodes: set them up directly. */
+  uint32_t k = 0;
   for (uint32_t s = 0; s < g->arena.capacity; ++s) {
     GraphNode* const n = &g->nodes[s];
     if (!n->inst) {
@@ -135,8 +142,8 @@ aether_engine_commit(AetherEngine* const e, AetherError* const err)
       }
     } else {
       for (uint32_t d = n->param_dirty; d; d &= d - 1U) {
-        const uint32_t i = (uint32_t)__builtin_ctz(d);
-        send(e, AETHER_CMD_PARAM, n->inst, i, n->params[i]);
+        const uint32_t i  = (uint32_t)__builtin_ctz(d);
+        sch->updates[k++] = (AetherScheduleUpdate){ n->inst, i, n->params[i] };
       }
     }
     n->param_dirty = 0;

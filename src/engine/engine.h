@@ -110,6 +110,11 @@ aether_engine_set_param_rt(AetherEngine* engine,
                            const char*   param_name,
                            float         value);
 
+/** Audio thread: true if the control side has something to collect (an
+    old schedule, a parameter change): time to wake the worker. */
+bool
+aether_engine_wants_collect_rt(const AetherEngine* engine);
+
 /** Audio thread: reset every node of the running schedule (after a blow-up
     or a transport jump). */
 void

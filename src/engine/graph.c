@@ -494,8 +494,10 @@ aether_graph_set_param(AetherGraph* const graph,
       (double)desc->max,
       desc->kind == AETHER_PARAM_CONTINUOUS ? "" : ", whole numbers");
   }
-  n->params[param] = value;
-  n->param_dirty |= 1U << param;
+  if (n->params[param] != value) {
+    n->params[param] = value;
+    n->param_dirty |= 1U << param;
+  }
   return AETHER_SUCCESS;
 }
 

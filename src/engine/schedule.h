@@ -32,6 +32,13 @@ typedef struct {
   AetherCurve     curve;
 } AetherScheduleMap;
 
+/** A parameter change that takes effect when the schedule is swapped in. */
+typedef struct {
+  AetherInstance* inst;
+  uint32_t        param;
+  float           value;
+} AetherScheduleUpdate;
+
 /** A name lookup entry (sorted by name) for real-time edits. */
 typedef struct {
   const char*     name; /**< points into the instance */
@@ -41,18 +48,20 @@ typedef struct {
 typedef struct AetherScheduleImpl AetherSchedule;
 
 struct AetherScheduleImpl {
-  AetherStep*         steps; /**< in execution order */
-  uint32_t            n_steps;
-  AetherInstance**    nodes; /**< each instance once */
-  uint32_t            n_nodes;
-  AetherScheduleName* names; /**< sorted by name */
-  AetherScheduleMap*  maps;  /**< macro mappings */
-  uint32_t            n_maps;
-  uint32_t            n_buffers;  /**< pool buffers used at once */
-  uint32_t            n_feedback; /**< delay nodes closing loops */
-  uint64_t            signature;  /**< of the sub-graph feeding the output */
-  AetherInstance**    dead;       /**< freed with this schedule (control) */
-  uint32_t            n_dead;
+  AetherStep*           steps; /**< in execution order */
+  uint32_t              n_steps;
+  AetherInstance**      nodes; /**< each instance once */
+  uint32_t              n_nodes;
+  AetherScheduleName*   names; /**< sorted by name */
+  AetherScheduleMap*    maps;  /**< macro mappings */
+  uint32_t              n_maps;
+  AetherScheduleUpdate* updates; /**< changes to running nodes, at swap */
+  uint32_t              n_updates;
+  uint32_t              n_buffers;  /**< pool buffers used at once */
+  uint32_t              n_feedback; /**< delay nodes closing loops */
+  uint64_t              signature;  /**< of the sub-graph feeding the output */
+  AetherInstance**      dead;       /**< freed with this schedule (control) */
+  uint32_t              n_dead;
 };
 
 /** Compile `graph` into a new schedule whose buffers come from `pool` and

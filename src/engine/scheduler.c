@@ -72,6 +72,11 @@ swap_in(AetherEngine* const e, AetherSchedule* const next)
     const AetherNote note = { old, AETHER_NOTE_RETIRED, 0U, 0U, 0U, 0.0f, 0U };
     aether_ring_push(&e->notes, &note);
   }
+  /* Bounded by the edit: only parameters that changed travel. */
+  for (uint32_t i = 0; i < next->n_updates; ++i) {
+    const AetherScheduleUpdate* const u = &next->updates[i];
+    aether_instance_set_param(u->inst, u->param, u->value, false);
+  }
   apply_macros(e, AETHER_N_MACROS);
   atomic_fetch_add_explicit(&e->swaps, 1U, memory_order_relaxed);
 }
@@ -95,8 +100,9 @@ drain_commands(AetherEngine* const e)
     }
     switch ((AetherCommandType)cmd.type) {
       case AETHER_CMD_SWAP:
-        if (!e->current) {
-          /* The first patch plays from its first frame. */
+        if (!e->current || !e->ctx.frame) {
+          /* Before the first frame there is nothing to declick: the
+             latest patch plays from the first frame. */
           swap_in(e, (AetherSchedule*)cmd.ptr);
           e->level = e->muted ? 0U : AETHER_DECLICK_FRAMES;
         } else if (!e->level ||
@@ -310,4 +316,10 @@ aether_engine_reset_rt(AetherEngine* const e)
   if (e->current) {
     reset_nodes(e->current);
   }
+}
+
+bool
+aether_engine_wants_collect_rt(const AetherEngine* const e)
+{
+  return aether_ring_count(&e->notes) != 0;
 }

@@ -11,14 +11,35 @@ extern const AetherNodeType aether_node_audio_in;
 extern const AetherNodeType aether_node_audio_out;
 extern const AetherNodeType aether_node_macro;
 extern const AetherNodeType aether_node_gain;
+extern const AetherNodeType aether_node_midi_note;
+extern const AetherNodeType aether_node_midi_cc;
 
 /* Sources, envelopes and control (begin) */
+extern const AetherNodeType aether_node_osc;
+extern const AetherNodeType aether_node_noise;
+extern const AetherNodeType aether_node_lfo;
+extern const AetherNodeType aether_node_karplus;
+extern const AetherNodeType aether_node_adsr;
+extern const AetherNodeType aether_node_sample_hold;
+extern const AetherNodeType aether_node_slew;
+extern const AetherNodeType aether_node_math;
 /* Sources, envelopes and control (end) */
 
 /* Filters and dynamics (begin) */
+extern const AetherNodeType aether_node_svf;
+extern const AetherNodeType aether_node_ladder;
+extern const AetherNodeType aether_node_formant;
+extern const AetherNodeType aether_node_compressor;
+extern const AetherNodeType aether_node_waveshaper;
 /* Filters and dynamics (end) */
 
 /* Effects and utility (begin) */
+extern const AetherNodeType aether_node_delay;
+extern const AetherNodeType aether_node_chorus;
+extern const AetherNodeType aether_node_reverb;
+extern const AetherNodeType aether_node_granular;
+extern const AetherNodeType aether_node_mixer;
+extern const AetherNodeType aether_node_pan;
 /* Effects and utility (end) */
 
 static const AetherNodeType* const registry[] = {
@@ -26,11 +47,32 @@ static const AetherNodeType* const registry[] = {
   &aether_node_audio_out,
   &aether_node_macro,
   &aether_node_gain,
+  &aether_node_midi_note,
+  &aether_node_midi_cc,
   /* Sources, envelopes and control entries (begin) */
+  &aether_node_osc,
+  &aether_node_noise,
+  &aether_node_lfo,
+  &aether_node_karplus,
+  &aether_node_adsr,
+  &aether_node_sample_hold,
+  &aether_node_slew,
+  &aether_node_math,
   /* Sources, envelopes and control entries (end) */
   /* Filters and dynamics entries (begin) */
+  &aether_node_svf,
+  &aether_node_ladder,
+  &aether_node_formant,
+  &aether_node_compressor,
+  &aether_node_waveshaper,
   /* Filters and dynamics entries (end) */
   /* Effects and utility entries (begin) */
+  &aether_node_delay,
+  &aether_node_chorus,
+  &aether_node_reverb,
+  &aether_node_granular,
+  &aether_node_mixer,
+  &aether_node_pan,
   /* Effects and utility entries (end) */
 };
 

@@ -1,0 +1,478 @@
+/* Aether LV2: the control side: patch loads and edits (from the worker,
+   state restore and instantiate), serialized by the plugin's lock, which
+   the audio thread never takes. Every edit is answered with a status. */
+
+#include "plugin.h"
+
+#include "../patch/patch.h"
+
+#include <lv2/atom/util.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void
+aether_plugin_reply(AetherPlugin* const   p,
+                    const AetherReplyKind kind,
+                    const uint32_t        flags,
+                    char* const           text)
+{
+  const AetherReply reply = { text, (uint32_t)kind, flags };
+  if (!aether_ring_push(&p->replies, &reply)) {
+    free(text); /* nobody is listening: the status is still kept below */
+  }
+}
+
+void
+aether_plugin_reply_status(AetherPlugin* const p,
+                           const uint32_t      flags,
+                           const char* const   fmt,
+                           ...)
+{
+  char    buf[600];
+  va_list args;
+  va_start(args, fmt);
+  vsnprintf(buf, sizeof(buf), fmt, args);
+  va_end(args);
+  const size_t len  = strlen(buf);
+  char* const  text = (char*)malloc(len + 1U);
+  if (text) {
+    memcpy(text, buf, len + 1U);
+    aether_plugin_reply(p, AETHER_REPLY_STATUS, flags, text);
+  }
+}
+
+/* Apply a description and commit it; on a failed commit put the previous
+   graph back, so a failed edit changes nothing. */
+static AetherStatus
+apply_and_commit(AetherPlugin* const      p,
+                 const AetherPatch* const patch,
+                 AetherError* const       err)
+{
+  AetherGraph* const graph = aether_engine_graph(p->engine);
+
+  aether_engine_collect(p->engine);
+  if (aether_engine_n_in_flight(p->engine) + 2U > 64U) {
+    return aether_error(err,
+                        AETHER_ERR_FULL,
+                        "busy: the audio thread has not taken the last edits");
+  }
+
+  AetherPatch* before = NULL;
+  AetherStatus st     = aether_patch_from_graph(graph, &before, err);
+  if (st || (st = aether_patch_apply(patch, graph, err))) {
+    aether_patch_free(before);
+    return st;
+  }
+  if ((st = aether_engine_commit(p->engine, err))) {
+    AetherError ignored;
+    aether_patch_apply(before, graph, &ignored);
+  }
+  aether_patch_free(before);
+  return st;
+}
+
+/* Commit a graph edit made in place; on failure, restore `before`. */
+static AetherStatus
+commit_or_restore(AetherPlugin* const      p,
+                  const AetherPatch* const before,
+                  AetherError* const       err)
+{
+  const AetherStatus st = aether_engine_commit(p->engine, err);
+  if (st && before) {
+    AetherError ignored;
+    aether_patch_apply(before, aether_engine_graph(p->engine), &ignored);
+  }
+  return st;
+}
+
+AetherStatus
+aether_plugin_load_text(AetherPlugin* const p,
+                        const char* const   text,
+                        const size_t        len,
+                        const char* const   filename,
+                        AetherError* const  err)
+{
+  AetherPatch* patch = NULL;
+  pthread_mutex_lock(&p->lock);
+  AetherStatus st = aether_patch_parse(text, len, filename, &patch, err);
+  if (!st) {
+    st = apply_and_commit(p, patch, err);
+  }
+  pthread_mutex_unlock(&p->lock);
+  aether_patch_free(patch);
+  return st;
+}
+
+AetherStatus
+aether_plugin_load_file(AetherPlugin* const p,
+                        const char* const   path,
+                        AetherError* const  err)
+{
+  AetherPatch* patch = NULL;
+  pthread_mutex_lock(&p->lock);
+  AetherStatus st = aether_patch_read_file(path, &patch, err);
+  if (!st) {
+    st = apply_and_commit(p, patch, err);
+  }
+  pthread_mutex_unlock(&p->lock);
+  aether_patch_free(patch);
+  return st;
+}
+
+char*
+aether_plugin_patch_text(AetherPlugin* const p, AetherError* const err)
+{
+  char* text = NULL;
+  pthread_mutex_lock(&p->lock);
+  aether_engine_collect(p->engine); /* parameter changes made on audio */
+  aether_patch_write(aether_engine_graph(p->engine), &text, err);
+  pthread_mutex_unlock(&p->lock);
+  return text;
+}
+
+/* Atoms to patch values */
+
+/* The text of a string-like atom (String, Path, URI), or NULL. */
+static const char*
+atom_text(const AetherPlugin* const p, const LV2_Atom* const atom)
+{
+  const AetherUris* const u = &p->uris;
+  if (!atom || atom->size < 1U ||
+      (atom->type != u->atom_String && atom->type != u->atom_Path &&
+       atom->type != u->atom_URI)) {
+    return NULL;
+  }
+  const char* const s = (const char*)LV2_ATOM_BODY_CONST(atom);
+  return s[atom->size - 1U] == '\0' ? s : NULL;
+}
+
+/* An IRI given as a URI string or a URID. */
+static const char*
+atom_iri(const AetherPlugin* const p, const LV2_Atom* const atom)
+{
+  if (atom && atom->type == p->uris.atom_URID &&
+      atom->size >= sizeof(LV2_URID)) {
+    return p->unmap ? p->unmap->unmap(p->unmap->handle,
+                                      ((const LV2_Atom_URID*)atom)->body)
+                    : NULL;
+  }
+  return (atom && atom->type == p->uris.atom_URI) ? atom_text(p, atom) : NULL;
+}
+
+static AetherStatus
+atom_value(const AetherPlugin* const p,
+           const LV2_Atom* const     atom,
+           AetherPatchValue* const   value,
+           AetherError* const        err)
+{
+  const AetherUris* const u = &p->uris;
+  value->string             = NULL;
+  value->number             = 0.0;
+  if (atom->type == u->atom_Float && atom->size >= sizeof(float)) {
+    value->kind   = AETHER_PATCH_NUMBER;
+    value->number = ((const LV2_Atom_Float*)atom)->body;
+  } else if (atom->type == u->atom_Double && atom->size >= sizeof(double)) {
+    value->kind   = AETHER_PATCH_NUMBER;
+    value->number = ((const LV2_Atom_Double*)atom)->body;
+  } else if (atom->type == u->atom_Int && atom->size >= sizeof(int32_t)) {
+    value->kind   = AETHER_PATCH_NUMBER;
+    value->number = ((const LV2_Atom_Int*)atom)->body;
+  } else if (atom->type == u->atom_Long && atom->size >= sizeof(int64_t)) {
+    value->kind   = AETHER_PATCH_NUMBER;
+    value->number = (double)((const LV2_Atom_Long*)atom)->body;
+  } else if (atom->type == u->atom_Bool && atom->size >= sizeof(int32_t)) {
+    value->kind   = AETHER_PATCH_NUMBER;
+    value->number = ((const LV2_Atom_Bool*)atom)->body ? 1.0 : 0.0;
+  } else if ((value->string = atom_iri(p, atom))) {
+    value->kind = AETHER_PATCH_IRI;
+  } else if ((value->string = atom_text(p, atom))) {
+    value->kind = AETHER_PATCH_STRING;
+  } else {
+    return aether_error(
+      err, AETHER_ERR_BAD_VALUE, "a value of an unsupported atom type");
+  }
+  return AETHER_SUCCESS;
+}
+
+/* The description of a node as it is in the graph. */
+static void
+node_from_graph(const AetherGraph* const graph,
+                const AetherHandle       h,
+                AetherPatchNode* const   node)
+{
+  const AetherNodeType* const type = aether_graph_node_type(graph, h);
+  AetherError                 ignored;
+  aether_patch_node_init(
+    node, aether_graph_node_name(graph, h), type->name, &ignored);
+  for (uint32_t i = 0; i < type->n_params; ++i) {
+    node->params[i] = aether_graph_param(graph, h, i);
+    node->params_set |= 1U << i;
+  }
+  for (uint32_t i = 0; i < type->n_inputs; ++i) {
+    AetherHandle src;
+    uint32_t     out = 0;
+    if (aether_graph_input(graph, h, i, &src, &out)) {
+      AetherPatchInput* const in = &node->inputs[i];
+      snprintf(in->source,
+               sizeof(in->source),
+               "%s",
+               aether_graph_node_name(graph, src));
+      snprintf(in->output,
+               sizeof(in->output),
+               "%s",
+               aether_graph_node_type(graph, src)->outputs[out].name);
+      node->inputs_set |= 1U << i;
+    }
+  }
+}
+
+/* patch:Set of one node's parameter or input. */
+static AetherStatus
+set_node_property(AetherPlugin* const   p,
+                  const char* const     subject,
+                  const char* const     property,
+                  const LV2_Atom* const value,
+                  bool* const           changed,
+                  AetherError* const    err)
+{
+  AetherGraph* const graph = aether_engine_graph(p->engine);
+  const char* const  name =
+    strncmp(subject, AETHER_PATCH_NODE_NS, sizeof(AETHER_PATCH_NODE_NS) - 1U)
+       ? subject
+       : subject + sizeof(AETHER_PATCH_NODE_NS) - 1U;
+  AetherHandle h;
+  if (aether_graph_find(graph, name, &h)) {
+    return aether_error(
+      err, AETHER_ERR_NOT_FOUND, "no node called \"%.63s\"", name);
+  }
+
+  AetherPatchValue v;
+  AetherStatus     st = atom_value(p, value, &v, err);
+  if (st) {
+    return st;
+  }
+
+  /* Let the patch module interpret the property and value as a reader
+     would, on a fresh description of the node's type. */
+  const AetherNodeType* const type = aether_graph_node_type(graph, h);
+  AetherPatchNode             probe;
+  if ((st = aether_patch_node_init(&probe, name, type->name, err)) ||
+      (st = aether_patch_node_set(&probe, property, &v, err))) {
+    return st;
+  }
+
+  if (probe.params_set) {
+    const uint32_t i = (uint32_t)__builtin_ctz(probe.params_set);
+    return aether_engine_set_param(p->engine, h, i, probe.params[i], err);
+  }
+
+  AetherPatchNode node;
+  node_from_graph(graph, h, &node);
+  const uint32_t i = (uint32_t)__builtin_ctz(probe.inputs_set);
+  node.inputs[i]   = probe.inputs[i];
+  node.inputs_set |= 1U << i;
+  if ((st = aether_patch_put_node(graph, &node, err))) {
+    return st;
+  }
+  *changed = true;
+  return AETHER_SUCCESS;
+}
+
+/* patch:Put: create or replace a node from the body's properties. */
+static AetherStatus
+put_node(AetherPlugin* const          p,
+         const char* const            subject,
+         const LV2_Atom_Object* const body,
+         AetherError* const           err)
+{
+  const char* type = NULL;
+  LV2_ATOM_OBJECT_FOREACH(body, prop)
+  {
+    if (prop->key == p->uris.rdf_type) {
+      type = atom_iri(p, &prop->value);
+    }
+  }
+  if (!type) {
+    return aether_error(err,
+                        AETHER_ERR_BAD_ARG,
+                        "patch:Put of %.100s: the body has no rdf:type",
+                        subject);
+  }
+
+  AetherPatchNode node;
+  AetherStatus    st = aether_patch_node_init(&node, subject, type, err);
+  if (st) {
+    return st;
+  }
+  LV2_ATOM_OBJECT_FOREACH(body, prop)
+  {
+    if (prop->key == p->uris.rdf_type) {
+      continue;
+    }
+    const char* const key =
+      p->unmap ? p->unmap->unmap(p->unmap->handle, prop->key) : NULL;
+    AetherPatchValue v;
+    if (!key) {
+      return aether_error(err,
+                          AETHER_ERR_UNSUPPORTED,
+                          "patch:Put needs the host's urid:unmap feature");
+    }
+    if ((st = atom_value(p, &prop->value, &v, err)) ||
+        (st = aether_patch_node_set(&node, key, &v, err))) {
+      return st;
+    }
+  }
+
+  /* A node of another type under the same name is replaced whole. */
+  AetherGraph* const graph = aether_engine_graph(p->engine);
+  AetherHandle       h;
+  if (!aether_graph_find(graph, node.name, &h) &&
+      aether_graph_node_type(graph, h) != node.type) {
+    AetherPatch* before = NULL;
+    if ((st = aether_patch_from_graph(graph, &before, err))) {
+      return st;
+    }
+    if (!(st = aether_patch_delete_node(graph, node.name, err)) &&
+        (st = aether_patch_put_node(graph, &node, err))) {
+      AetherError ignored;
+      aether_patch_apply(before, graph, &ignored);
+    }
+    aether_patch_free(before);
+    return st;
+  }
+  return aether_patch_put_node(graph, &node, err);
+}
+
+static AetherStatus
+edit(AetherPlugin* const          p,
+     const LV2_Atom_Object* const obj,
+     bool* const                  changed,
+     AetherError* const           err)
+{
+  const AetherUris* const u        = &p->uris;
+  const LV2_Atom*         subject  = NULL;
+  const LV2_Atom*         property = NULL;
+  const LV2_Atom*         value    = NULL;
+  const LV2_Atom*         body     = NULL;
+  lv2_atom_object_get(obj,
+                      u->patch_subject,
+                      &subject,
+                      u->patch_property,
+                      &property,
+                      u->patch_value,
+                      &value,
+                      u->patch_body,
+                      &body,
+                      0);
+  const LV2_URID    prop = (property && property->type == u->atom_URID &&
+                         property->size >= sizeof(LV2_URID))
+                             ? ((const LV2_Atom_URID*)property)->body
+                             : 0U;
+  const char* const node = atom_iri(p, subject);
+
+  if (obj->body.otype == u->patch_Get) {
+    char* text = NULL;
+    aether_engine_collect(p->engine);
+    const AetherStatus st =
+      aether_patch_write(aether_engine_graph(p->engine), &text, err);
+    if (!st) {
+      aether_plugin_reply(p, AETHER_REPLY_PATCH, 0U, text);
+    }
+    return st;
+  }
+
+  if (obj->body.otype == u->patch_Set && prop == u->ae_patch) {
+    const char* const text = atom_text(p, value);
+    if (!text) {
+      return aether_error(
+        err, AETHER_ERR_BAD_VALUE, "urn:aether:patch needs a string value");
+    }
+    AetherPatch* patch = NULL;
+    AetherStatus st =
+      aether_patch_parse(text, strlen(text), "patch", &patch, err);
+    if (!st && !(st = apply_and_commit(p, patch, err))) {
+      *changed = true;
+    }
+    aether_patch_free(patch);
+    return st;
+  }
+
+  if (obj->body.otype == u->patch_Set && prop == u->ae_patchFile) {
+    const char* const path = atom_text(p, value);
+    if (!path) {
+      return aether_error(
+        err, AETHER_ERR_BAD_VALUE, "urn:aether:patchFile needs a path value");
+    }
+    AetherPatch* patch = NULL;
+    AetherStatus st    = aether_patch_read_file(path, &patch, err);
+    if (!st && !(st = apply_and_commit(p, patch, err))) {
+      *changed = true;
+    }
+    aether_patch_free(patch);
+    return st;
+  }
+
+  if (!node) {
+    return aether_error(
+      err,
+      AETHER_ERR_BAD_ARG,
+      "the message has no node subject (urn:aether:node:NAME)");
+  }
+
+  AetherGraph* const graph  = aether_engine_graph(p->engine);
+  AetherPatch*       before = NULL;
+  AetherStatus       st     = aether_patch_from_graph(graph, &before, err);
+  if (st) {
+    return st;
+  }
+
+  if (obj->body.otype == u->patch_Set) {
+    const char* const key =
+      prop && p->unmap ? p->unmap->unmap(p->unmap->handle, prop) : NULL;
+    st = !value
+           ? aether_error(err, AETHER_ERR_BAD_ARG, "patch:Set without a value")
+         : !key ? aether_error(err,
+                               AETHER_ERR_UNSUPPORTED,
+                               "patch:Set of a node needs a known property and "
+                               "the host's urid:unmap feature")
+                : set_node_property(p, node, key, value, changed, err);
+  } else if (obj->body.otype == u->patch_Put) {
+    st =
+      (!body || (body->type != u->atom_Object && body->type != u->atom_Blank))
+        ? aether_error(err, AETHER_ERR_BAD_ARG, "patch:Put without a body")
+        : put_node(p, node, (const LV2_Atom_Object*)body, err);
+    *changed = !st;
+  } else if (obj->body.otype == u->patch_Delete) {
+    st       = aether_patch_delete_node(graph, node, err);
+    *changed = !st;
+  } else {
+    st = aether_error(err, AETHER_ERR_UNSUPPORTED, "unknown message type");
+  }
+
+  if (!st && *changed) {
+    st       = commit_or_restore(p, before, err);
+    *changed = !st;
+  }
+  aether_patch_free(before);
+  return st;
+}
+
+void
+aether_plugin_edit(AetherPlugin* const p, const LV2_Atom_Object* const obj)
+{
+  AetherError err;
+  bool        changed = false;
+  aether_error_clear(&err);
+
+  pthread_mutex_lock(&p->lock);
+  const AetherStatus st = edit(p, obj, &changed, &err);
+  if (st) {
+    aether_plugin_reply_status(p, 0U, "error: %s", err.message);
+  } else if (obj->body.otype != p->uris.patch_Get) {
+    aether_plugin_reply_status(p, changed ? AETHER_REPLY_CHANGED : 0U, "ok");
+  }
+  pthread_mutex_unlock(&p->lock);
+}

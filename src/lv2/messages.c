@@ -1,0 +1,374 @@
+/* Aether LV2: messages on the control and notify ports, on the audio
+   thread. Nothing here allocates, locks or waits: strings are only read in
+   place, replies come through a ring, and anything slow goes to the worker. */
+
+#include "messages.h"
+
+#include "../nodes/registry.h"
+#include "../patch/patch.h"
+
+#include <lv2/atom/forge.h>
+#include <lv2/atom/util.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Notify */
+
+static bool
+notify_open(const AetherPlugin* const p)
+{
+  return p->forge.buf != NULL;
+}
+
+/* Room left in the notify buffer, in bytes. */
+static uint32_t
+notify_room(const AetherPlugin* const p)
+{
+  return p->forge.size > p->forge.offset ? p->forge.size - p->forge.offset : 0U;
+}
+
+static void
+forge_set_string(AetherPlugin* const p,
+                 const uint32_t      frame,
+                 const LV2_URID      property,
+                 const char* const   text)
+{
+  const size_t len = strlen(text);
+  if (!notify_open(p) || notify_room(p) < len + 128U) {
+    return;
+  }
+  LV2_Atom_Forge* const forge = &p->forge;
+  LV2_Atom_Forge_Frame  frm;
+  lv2_atom_forge_frame_time(forge, frame);
+  lv2_atom_forge_object(forge, &frm, 0, p->uris.patch_Set);
+  lv2_atom_forge_key(forge, p->uris.patch_property);
+  lv2_atom_forge_urid(forge, property);
+  lv2_atom_forge_key(forge, p->uris.patch_value);
+  lv2_atom_forge_string(forge, text, (uint32_t)len);
+  lv2_atom_forge_pop(forge, &frm);
+}
+
+/* Set the status (kept for patch:Get) and send it on notify. */
+static void
+report(AetherPlugin* const p, const uint32_t frame, const char* const text)
+{
+  snprintf(p->status, sizeof(p->status), "%s", text);
+  forge_set_string(p, frame, p->uris.ae_status, p->status);
+}
+
+static void
+forge_state_changed(AetherPlugin* const p)
+{
+  if (notify_open(p) && notify_room(p) >= 64U) {
+    LV2_Atom_Forge_Frame frm;
+    lv2_atom_forge_frame_time(&p->forge, 0);
+    lv2_atom_forge_object(&p->forge, &frm, 0, p->uris.state_StateChanged);
+    lv2_atom_forge_pop(&p->forge, &frm);
+  }
+}
+
+/* Echo an applied parameter set (what Ingen-style UIs expect). */
+static void
+forge_ack(AetherPlugin* const          p,
+          const uint32_t               frame,
+          const LV2_Atom_Object* const obj)
+{
+  const uint32_t size = lv2_atom_total_size(&obj->atom);
+  if (notify_open(p) && notify_room(p) >= size + 32U) {
+    lv2_atom_forge_frame_time(&p->forge, frame);
+    lv2_atom_forge_write(&p->forge, obj, size);
+  }
+}
+
+void
+aether_messages_begin(AetherPlugin* const p)
+{
+  p->forge.buf = NULL;
+  if (p->notify && p->map) {
+    /* The host says the buffer's capacity in the sequence's size. */
+    const uint32_t capacity = p->notify->atom.size;
+    if (capacity >= sizeof(LV2_Atom_Sequence)) {
+      lv2_atom_forge_set_buffer(&p->forge, (uint8_t*)p->notify, capacity);
+      lv2_atom_forge_sequence_head(&p->forge, &p->notify_frame, 0);
+    }
+  }
+
+  /* Texts waiting to be freed go back to the worker first. */
+  for (uint32_t i = 0; i < p->n_to_free;) {
+    if (p->schedule && aether_plugin_schedule(
+                         p, AETHER_WORK_FREE, &p->to_free[i], sizeof(char*))) {
+      p->to_free[i] = p->to_free[--p->n_to_free];
+    } else {
+      ++i;
+    }
+  }
+
+  /* Forward replies while there is room to give their texts back. */
+  AetherReply reply;
+  for (uint32_t k = 0; k < 16U && p->n_to_free < AETHER_MAX_TO_FREE &&
+                       aether_ring_pop(&p->replies, &reply);
+       ++k) {
+    if (reply.kind == AETHER_REPLY_STATUS) {
+      report(p, 0, reply.text ? reply.text : "ok");
+    } else if (reply.kind == AETHER_REPLY_PATCH && reply.text) {
+      if (notify_open(p) && notify_room(p) < strlen(reply.text) + 128U) {
+        report(p,
+               0,
+               "the patch is too large for the notify port: save the state "
+               "or use a larger buffer");
+      } else {
+        forge_set_string(p, 0, p->uris.ae_patch, reply.text);
+      }
+    }
+    if (reply.flags & AETHER_REPLY_CHANGED) {
+      forge_state_changed(p);
+    }
+    if (reply.text) {
+      aether_plugin_free_later(p, reply.text);
+    }
+  }
+}
+
+void
+aether_messages_end(AetherPlugin* const p)
+{
+  if (p->schedule && !p->collecting &&
+      aether_engine_wants_collect_rt(p->engine)) {
+    p->collecting = aether_plugin_schedule(p, AETHER_WORK_COLLECT, NULL, 0);
+  }
+  if (notify_open(p)) {
+    lv2_atom_forge_pop(&p->forge, &p->notify_frame);
+    p->forge.buf = NULL;
+  }
+}
+
+/* Properties */
+
+static int
+property_cmp(const void* const a, const void* const b)
+{
+  const LV2_URID x = ((const AetherPropertyName*)a)->urid;
+  const LV2_URID y = ((const AetherPropertyName*)b)->urid;
+  return x < y ? -1 : x > y;
+}
+
+bool
+aether_messages_map_properties(AetherPlugin* const p)
+{
+  uint32_t n = 0;
+  for (uint32_t t = 0; t < aether_registry_count(); ++t) {
+    n += aether_registry_get(t)->n_params;
+  }
+  p->properties = (AetherPropertyName*)calloc(n + 1U, sizeof(*p->properties));
+  if (!p->properties) {
+    return false;
+  }
+
+  char uri[128];
+  for (uint32_t t = 0; t < aether_registry_count(); ++t) {
+    const AetherNodeType* const type = aether_registry_get(t);
+    for (uint32_t i = 0; i < type->n_params; ++i) {
+      snprintf(uri, sizeof(uri), "%s%s", AETHER_PATCH_NS, type->params[i].name);
+      const AetherPropertyName entry = { p->map->map(p->map->handle, uri),
+                                         type->params[i].name };
+      bool                     seen  = false;
+      for (uint32_t k = 0; k < p->n_properties && !seen; ++k) {
+        seen = p->properties[k].urid == entry.urid;
+      }
+      if (!seen) {
+        p->properties[p->n_properties++] = entry;
+      }
+    }
+  }
+  qsort(p->properties, p->n_properties, sizeof(*p->properties), property_cmp);
+  return true;
+}
+
+static const char*
+property_name(const AetherPlugin* const p, const LV2_URID urid)
+{
+  const AetherPropertyName        key   = { urid, NULL };
+  const AetherPropertyName* const found = (const AetherPropertyName*)bsearch(
+    &key, p->properties, p->n_properties, sizeof(key), property_cmp);
+  return found ? found->name : NULL;
+}
+
+/* Control port */
+
+static bool
+number_value(const AetherPlugin* const p,
+             const LV2_Atom* const     atom,
+             float* const              out)
+{
+  const AetherUris* const u = &p->uris;
+  if (atom->type == u->atom_Float && atom->size >= sizeof(float)) {
+    *out = ((const LV2_Atom_Float*)atom)->body;
+  } else if (atom->type == u->atom_Double && atom->size >= sizeof(double)) {
+    *out = (float)((const LV2_Atom_Double*)atom)->body;
+  } else if (atom->type == u->atom_Int && atom->size >= sizeof(int32_t)) {
+    *out = (float)((const LV2_Atom_Int*)atom)->body;
+  } else if (atom->type == u->atom_Long && atom->size >= sizeof(int64_t)) {
+    *out = (float)((const LV2_Atom_Long*)atom)->body;
+  } else if (atom->type == u->atom_Bool && atom->size >= sizeof(int32_t)) {
+    *out = ((const LV2_Atom_Bool*)atom)->body ? 1.0f : 0.0f;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+/* The node name of a subject given as a URI string (not a URID: unmapping
+   is not real-time safe in every host), or NULL. */
+static const char*
+subject_node(const AetherPlugin* const p, const LV2_Atom* const subject)
+{
+  static const size_t ns = sizeof(AETHER_PATCH_NODE_NS) - 1U;
+  if (!subject || subject->type != p->uris.atom_URI || subject->size < 2U) {
+    return NULL;
+  }
+  const char* const uri = (const char*)LV2_ATOM_BODY_CONST(subject);
+  if (uri[subject->size - 1U] != '\0' ||
+      strncmp(uri, AETHER_PATCH_NODE_NS, ns)) {
+    return NULL;
+  }
+  return uri + ns;
+}
+
+static void
+to_worker(AetherPlugin* const   p,
+          const uint32_t        frame,
+          const LV2_Atom* const atom)
+{
+  if (!p->schedule) {
+    report(p,
+           frame,
+           "error: this host has no worker, so the patch cannot be edited "
+           "(parameters can)");
+    return;
+  }
+  if (!aether_plugin_schedule(
+        p, AETHER_WORK_EDIT, atom, lv2_atom_total_size(atom))) {
+    report(p, frame, "error: edit dropped, the host's worker queue is full");
+  }
+}
+
+/* A parameter set applied at its frame, if it is one; false: not a plain
+   parameter set (the worker decides). */
+static bool
+set_param_now(AetherPlugin* const          p,
+              const uint32_t               frame,
+              const LV2_Atom_Object* const obj,
+              const LV2_Atom* const        subject,
+              const LV2_URID               property,
+              const LV2_Atom* const        value)
+{
+  const char* const node  = subject_node(p, subject);
+  const char* const param = property_name(p, property);
+  float             v     = 0.0f;
+  if (!node || !param || !value || !number_value(p, value, &v)) {
+    return false;
+  }
+
+  const AetherStatus st = aether_engine_set_param_rt(p->engine, node, param, v);
+  if (st == AETHER_SUCCESS) {
+    forge_ack(p, frame, obj);
+  } else if (st == AETHER_ERR_BAD_VALUE) {
+    char msg[200];
+    snprintf(msg,
+             sizeof(msg),
+             "error: %.63s.%.63s: %g is not a valid value",
+             node,
+             param,
+             (double)v);
+    report(p, frame, msg);
+  } else {
+    return false; /* unknown node or param: the worker says exactly why */
+  }
+  return true;
+}
+
+static void
+handle_set(AetherPlugin* const          p,
+           const uint32_t               frame,
+           const LV2_Atom_Object* const obj)
+{
+  const LV2_Atom* subject  = NULL;
+  const LV2_Atom* property = NULL;
+  const LV2_Atom* value    = NULL;
+  lv2_atom_object_get(obj,
+                      p->uris.patch_subject,
+                      &subject,
+                      p->uris.patch_property,
+                      &property,
+                      p->uris.patch_value,
+                      &value,
+                      0);
+  if (!property || property->type != p->uris.atom_URID ||
+      property->size < sizeof(LV2_URID)) {
+    report(p, frame, "error: patch:Set without a patch:property");
+    return;
+  }
+
+  const LV2_URID prop = ((const LV2_Atom_URID*)property)->body;
+  if (prop == p->uris.ae_status) {
+    report(p, frame, "error: urn:aether:status is read-only");
+  } else if (prop == p->uris.ae_patch || prop == p->uris.ae_patchFile ||
+             !set_param_now(p, frame, obj, subject, prop, value)) {
+    to_worker(p, frame, &obj->atom);
+  }
+}
+
+static void
+handle_get(AetherPlugin* const          p,
+           const uint32_t               frame,
+           const LV2_Atom_Object* const obj)
+{
+  const LV2_Atom* property = NULL;
+  lv2_atom_object_get(obj, p->uris.patch_property, &property, 0);
+  const LV2_URID prop = (property && property->type == p->uris.atom_URID &&
+                         property->size >= sizeof(LV2_URID))
+                          ? ((const LV2_Atom_URID*)property)->body
+                          : 0U;
+
+  if (!prop || prop == p->uris.ae_status) {
+    forge_set_string(p, frame, p->uris.ae_status, p->status);
+  }
+  if (!prop || prop == p->uris.ae_patch) {
+    to_worker(p, frame, &obj->atom); /* the text is made off this thread */
+  } else if (prop != p->uris.ae_status) {
+    report(p, frame, "error: patch:Get of an unknown property");
+  }
+}
+
+void
+aether_messages_handle(AetherPlugin* const   p,
+                       const LV2_Atom* const atom,
+                       const uint32_t        frame)
+{
+  const AetherUris* const u = &p->uris;
+  if (atom->type == u->midi_MidiEvent) {
+    if (atom->size >= 1U && atom->size <= 3U) {
+      aether_engine_push_midi_rt(
+        p->engine, (const uint8_t*)LV2_ATOM_BODY_CONST(atom), atom->size);
+    }
+    return;
+  }
+  if ((atom->type != u->atom_Object && atom->type != u->atom_Blank) ||
+      atom->size < sizeof(LV2_Atom_Object_Body)) {
+    return; /* other events (e.g. time positions) are not for us */
+  }
+
+  const LV2_Atom_Object* const obj = (const LV2_Atom_Object*)atom;
+  if (obj->body.otype == u->patch_Set) {
+    handle_set(p, frame, obj);
+  } else if (obj->body.otype == u->patch_Get) {
+    handle_get(p, frame, obj);
+  } else if (obj->body.otype == u->patch_Put ||
+             obj->body.otype == u->patch_Delete) {
+    to_worker(p, frame, atom);
+  } else {
+    report(p, frame, "error: unknown message type on the control port");
+  }
+}

@@ -1,0 +1,184 @@
+/* Aether: writing a description as canonical Turtle.
+
+   The canonical form is fixed here rather than left to serd's writer:
+   serd 0.30 writes node:NAME.OUTPUT as a full <IRI> (it does not abbreviate
+   local names with a '.') and its white space has changed between releases,
+   which would make saved patches differ with the installed serd. Every
+   token written is a name of [A-Za-z0-9_-], a name of the registry or a
+   number, so nothing needs escaping; tests read every written patch back
+   with serd.
+
+   The form: the two prefixes, the patch (format version, macro mappings
+   sorted by macro, node and parameter), then every node sorted by name with
+   all its parameters in registry order (defaults too: a saved patch keeps
+   its sound if a default changes) and then its connected inputs in
+   registry order. Tabs indent, as serd does. */
+
+#include "buf.h"
+#include "patch_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void
+put_param(PatchBuf* const b, const AetherParamDesc* const desc, const float value)
+{
+  patch_buf_puts(b, " ;\n\tae:");
+  patch_buf_puts(b, desc->name);
+  patch_buf_puts(b, " ");
+  switch (desc->kind) {
+    case AETHER_PARAM_TOGGLE:
+      patch_buf_puts(b, value != 0.0f ? "true" : "false");
+      return;
+    case AETHER_PARAM_ENUM:
+      if (desc->choices) {
+        patch_buf_puts(b, "ae:");
+        patch_buf_puts(b, desc->choices[(uint32_t)value]);
+        return;
+      }
+      break;
+    case AETHER_PARAM_CONTINUOUS:
+    case AETHER_PARAM_INTEGER:
+      break;
+  }
+  patch_buf_put_float(b, value);
+}
+
+static void
+put_node(PatchBuf* const            b,
+         const AetherPatch* const   patch,
+         const PatchResolved* const res,
+         const uint32_t             i)
+{
+  const AetherPatchNode* const node = &patch->nodes[i];
+  const AetherNodeType* const  type = node->type;
+
+  patch_buf_puts(b, "\nnode:");
+  patch_buf_puts(b, node->name);
+  patch_buf_puts(b, " a ae:");
+  patch_buf_puts(b, type->name);
+  for (uint32_t p = 0; p < type->n_params; ++p) {
+    put_param(b, &type->params[p], node->params[p]);
+  }
+  for (uint32_t k = 0; k < type->n_inputs; ++k) {
+    const uint32_t s = res->src[(size_t)i * AETHER_MAX_INPUTS + k];
+    if (s == PATCH_NONE) {
+      continue;
+    }
+    const AetherNodeType* const st = patch->nodes[s].type;
+    patch_buf_puts(b, " ;\n\tae:");
+    patch_buf_puts(b, type->inputs[k].name);
+    patch_buf_puts(b, " node:");
+    patch_buf_puts(b, patch->nodes[s].name);
+    if (st->n_outputs > 1U) { /* name the output where there is a choice */
+      patch_buf_puts(b, ".");
+      patch_buf_puts(b, st->outputs[res->out[(size_t)i * AETHER_MAX_INPUTS + k]].name);
+    }
+  }
+  patch_buf_puts(b, " .\n");
+}
+
+static void
+put_macro(PatchBuf* const b, const AetherPatchMacro* const mac)
+{
+  patch_buf_puts(b, " ;\n\tae:macro [\n\t\tae:index ");
+  patch_buf_put_uint(b, mac->macro + 1U);
+  patch_buf_puts(b, " ;\n\t\tae:node node:");
+  patch_buf_puts(b, mac->node);
+  patch_buf_puts(b, " ;\n\t\tae:param ae:");
+  patch_buf_puts(b, mac->param);
+  patch_buf_puts(b, " ;\n\t\tae:min ");
+  patch_buf_put_float(b, mac->min);
+  patch_buf_puts(b, " ;\n\t\tae:max ");
+  patch_buf_put_float(b, mac->max);
+  patch_buf_puts(b, " ;\n\t\tae:curve ae:");
+  patch_buf_puts(b, patch_curve_name(mac->curve));
+  patch_buf_puts(b, "\n\t]");
+}
+
+static int
+compare_nodes(const void* const a, const void* const b)
+{
+  const AetherPatchNode* const x = *(const AetherPatchNode* const*)a;
+  const AetherPatchNode* const y = *(const AetherPatchNode* const*)b;
+  return strcmp(x->name, y->name);
+}
+
+typedef struct {
+  uint32_t    macro;
+  const char* node;
+  uint32_t    param;
+  uint32_t    index;
+} MacroKey;
+
+static int
+compare_macros(const void* const a, const void* const b)
+{
+  const MacroKey* const x = (const MacroKey*)a;
+  const MacroKey* const y = (const MacroKey*)b;
+  if (x->macro != y->macro) {
+    return x->macro < y->macro ? -1 : 1;
+  }
+  const int c = strcmp(x->node, y->node);
+  if (c) {
+    return c;
+  }
+  return x->param < y->param ? -1 : x->param > y->param ? 1 : 0;
+}
+
+AetherStatus
+aether_patch_to_turtle(const AetherPatch* const patch,
+                       char** const             text,
+                       AetherError* const       err)
+{
+  *text = NULL;
+
+  PatchResolved res;
+  AetherStatus  st = patch_resolve(patch, &res, err);
+  if (st) {
+    patch_resolved_free(&res);
+    return st;
+  }
+
+  const AetherPatchNode** const sorted = (const AetherPatchNode**)malloc(
+    ((size_t)patch->n_nodes + 1U) * sizeof(AetherPatchNode*));
+  if (!sorted) {
+    patch_resolved_free(&res);
+    return aether_error(err, AETHER_ERR_NO_MEMORY, "out of memory");
+  }
+  for (uint32_t i = 0; i < patch->n_nodes; ++i) {
+    sorted[i] = &patch->nodes[i];
+  }
+  qsort(sorted, patch->n_nodes, sizeof(*sorted), compare_nodes);
+
+  MacroKey keys[AETHER_MAX_MACRO_MAPS];
+  for (uint32_t m = 0; m < patch->n_macros; ++m) {
+    const MacroKey key = {
+      patch->macros[m].macro, patch->macros[m].node, res.macro_param[m], m
+    };
+    keys[m] = key;
+  }
+  qsort(keys, patch->n_macros, sizeof(MacroKey), compare_macros);
+
+  PatchBuf b = { NULL, 0, 0, false };
+  patch_buf_puts(&b, "@prefix ae: <" AETHER_PATCH_NS "> .\n");
+  patch_buf_puts(&b, "@prefix node: <" AETHER_PATCH_NODE_NS "> .\n\n");
+  patch_buf_puts(&b, "<> a ae:Patch ;\n\tae:formatVersion ");
+  patch_buf_put_uint(&b, AETHER_PATCH_FORMAT_VERSION);
+  for (uint32_t m = 0; m < patch->n_macros; ++m) {
+    put_macro(&b, &patch->macros[keys[m].index]);
+  }
+  patch_buf_puts(&b, " .\n");
+  for (uint32_t i = 0; i < patch->n_nodes; ++i) {
+    put_node(&b, patch, &res, (uint32_t)(sorted[i] - patch->nodes));
+  }
+
+  free(sorted);
+  patch_resolved_free(&res);
+  if (b.failed) {
+    free(b.data);
+    return aether_error(err, AETHER_ERR_NO_MEMORY, "out of memory");
+  }
+  *text = b.data;
+  return AETHER_SUCCESS;
+}

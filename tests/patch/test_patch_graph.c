@@ -1,0 +1,454 @@
+/* Aether patch tests: patches and engine graphs. apply() makes a graph equal
+   to a patch keeping instances, refuses whole, put/delete edit one node;
+   every shipped patch loads, renders, saves and loads again identically. */
+
+#include "../../src/engine/engine.h"
+#include "../../src/nodes/registry.h"
+#include "patch.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#define RATE 48000.0
+
+static void
+apply_ok(const AetherPatch* const patch, AetherGraph* const graph)
+{
+  AetherError err = { AETHER_SUCCESS, "" };
+  if (aether_patch_apply(patch, graph, &err)) {
+    fail_msg("apply: %s", err.message);
+  }
+}
+
+static char*
+write_graph(const AetherGraph* const graph)
+{
+  char*       text = NULL;
+  AetherError err  = { AETHER_SUCCESS, "" };
+  if (aether_patch_write(graph, &text, &err)) {
+    fail_msg("write: %s", err.message);
+  }
+  return text;
+}
+
+static void
+assert_graph_is(const AetherGraph* const graph, const AetherPatch* const patch)
+{
+  AetherPatch* now = NULL;
+  AetherError  err = { AETHER_SUCCESS, "" };
+  assert_int_equal(aether_patch_from_graph(graph, &now, &err), AETHER_SUCCESS);
+  assert_true(aether_patch_equal(now, patch));
+  aether_patch_free(now);
+
+  char* const a = write_graph(graph);
+  char* const b = util_write(patch);
+  assert_string_equal(a, b);
+  free(a);
+  free(b);
+}
+
+static AetherHandle
+handle(const AetherGraph* const graph, const char* const name)
+{
+  AetherHandle h = { 0, 0 };
+  assert_int_equal(aether_graph_find(graph, name, &h), AETHER_SUCCESS);
+  return h;
+}
+
+static bool
+same(const AetherHandle a, const AetherHandle b)
+{
+  return a.index == b.index && a.generation == b.generation;
+}
+
+static const char* const first_text =
+  PREFIXES
+  "<> a ae:Patch ; ae:macro [ ae:index 1 ; ae:node node:amp ; "
+  "ae:param ae:gain ; ae:min 0.5 ; ae:max 2 ] ,\n"
+  "  [ ae:index 2 ; ae:node node:other ; ae:param ae:gain ] .\n"
+  "node:in a ae:AudioIn .\n"
+  "node:amp a ae:Gain ; ae:gain 1.5 ; ae:in node:in.right .\n"
+  "node:other a ae:Gain ; ae:in node:amp ; ae:cv node:knob .\n"
+  "node:knob a ae:Macro ; ae:index 4 .\n"
+  "node:gone a ae:Gain ; ae:in node:amp .\n"
+  "node:out a ae:AudioOut ; ae:left node:other ; ae:right node:amp .\n";
+
+static void
+test_apply_to_an_empty_graph(void** state)
+{
+  (void)state;
+  AetherGraph* const graph = aether_graph_new(RATE);
+  AetherPatch* const patch = util_parse(first_text);
+  apply_ok(patch, graph);
+  assert_int_equal(aether_graph_n_nodes(graph), 6);
+  assert_int_equal(aether_graph_n_edges(graph), 6);
+  assert_int_equal(aether_graph_n_macro_maps(graph), 2);
+  assert_graph_is(graph, patch);
+
+  /* Applying the same patch again changes nothing. */
+  const AetherHandle amp = handle(graph, "amp");
+  apply_ok(patch, graph);
+  assert_true(same(handle(graph, "amp"), amp));
+  assert_graph_is(graph, patch);
+  aether_patch_free(patch);
+  aether_graph_free(graph);
+}
+
+static void
+test_apply_keeps_instances_of_the_same_name_and_type(void** state)
+{
+  (void)state;
+  AetherGraph* const graph = aether_graph_new(RATE);
+  AetherPatch* const first = util_parse(first_text);
+  apply_ok(first, graph);
+  const AetherHandle amp   = handle(graph, "amp");
+  const AetherHandle other = handle(graph, "other");
+  const AetherHandle knob  = handle(graph, "knob");
+  const AetherHandle in    = handle(graph, "in");
+
+  /* amp, in: kept. other: kept, its mapping gone (a fresh instance, see
+     aether_patch_apply). knob: a Gain now. gone: removed. new: added. */
+  AetherPatch* const second = util_parse(
+    PREFIXES
+    "<> a ae:Patch ; ae:macro [ ae:index 1 ; ae:node node:amp ; "
+    "ae:param ae:gain ; ae:min 1 ; ae:max 3 ; ae:curve ae:square ] .\n"
+    "node:in a ae:AudioIn .\n"
+    "node:amp a ae:Gain ; ae:in node:in.left .\n"
+    "node:other a ae:Gain ; ae:in node:new ; ae:cv node:knob .\n"
+    "node:knob a ae:Gain .\n"
+    "node:new a ae:Gain ; ae:gain 2 ; ae:in node:amp .\n"
+    "node:out a ae:AudioOut ; ae:left node:other .\n");
+  apply_ok(second, graph);
+  assert_graph_is(graph, second);
+  assert_true(same(handle(graph, "amp"), amp));
+  assert_true(same(handle(graph, "in"), in));
+  assert_false(same(handle(graph, "knob"), knob));
+  assert_false(same(handle(graph, "other"), other));
+  assert_false(aether_graph_contains(graph, knob));
+  AetherHandle h;
+  assert_int_equal(aether_graph_find(graph, "gone", &h), AETHER_ERR_NOT_FOUND);
+  assert_true(aether_graph_param(graph, amp, 0) == 0.8f); /* the default */
+
+  /* And back. */
+  apply_ok(first, graph);
+  assert_graph_is(graph, first);
+  assert_true(same(handle(graph, "amp"), amp));
+  aether_patch_free(first);
+  aether_patch_free(second);
+  aether_graph_free(graph);
+}
+
+static void
+test_a_refused_patch_changes_nothing(void** state)
+{
+  (void)state;
+  AetherGraph* const graph = aether_graph_new(RATE);
+  AetherPatch* const first = util_parse(first_text);
+  apply_ok(first, graph);
+  char* const        before = write_graph(graph);
+  const AetherHandle amp    = handle(graph, "amp");
+
+  /* Descriptions made by hand are not checked until applied. */
+  AetherPatch* const bad = util_parse(PREFIXES
+                                      "node:in a ae:AudioIn .\n"
+                                      "node:amp a ae:Gain ; ae:in node:in .\n"
+                                      "node:b a ae:Gain ; ae:in node:amp .\n");
+  AetherPatchNode node = *aether_patch_find(bad, "amp");
+  AetherError     err  = { AETHER_SUCCESS, "" };
+  memcpy(node.name, "c", 2);
+  memcpy(node.inputs[0].source, "b", 2); /* c <- b <- amp: fine */
+  node.inputs_set |= 2U;
+  memcpy(node.inputs[1].source, "c", 2); /* c <- c: a cycle */
+  node.inputs[1].output[0] = '\0';
+  assert_int_equal(aether_patch_add_node(bad, &node, &err), AETHER_SUCCESS);
+
+  assert_int_equal(aether_patch_apply(bad, graph, &err), AETHER_ERR_CYCLE);
+  assert_string_equal(err.message,
+                      "t.ttl: node \"c\" (Gain): ae:cv closes a cycle "
+                      "without a delay node: c -> c");
+  char* const after = write_graph(graph);
+  assert_string_equal(before, after);
+  assert_true(same(handle(graph, "amp"), amp));
+
+  free(before);
+  free(after);
+  aether_patch_free(bad);
+  aether_patch_free(first);
+  aether_graph_free(graph);
+}
+
+static void
+test_put_and_delete_one_node(void** state)
+{
+  (void)state;
+  AetherGraph* const graph = aether_graph_new(RATE);
+  AetherPatch* const first = util_parse(first_text);
+  AetherError        err   = { AETHER_SUCCESS, "" };
+  apply_ok(first, graph);
+
+  /* Update: the same instance, exactly as described. */
+  const AetherHandle     other = handle(graph, "other");
+  AetherPatchNode        node;
+  const AetherPatchValue gain = { AETHER_PATCH_NUMBER, 3.0, NULL };
+  const AetherPatchValue src  = { AETHER_PATCH_IRI, 0.0,
+                                  "urn:aether:node:in.left" };
+  assert_int_equal(aether_patch_node_init(&node, "other", "Gain", &err),
+                   AETHER_SUCCESS);
+  assert_int_equal(aether_patch_node_set(&node, "gain", &gain, &err),
+                   AETHER_SUCCESS);
+  assert_int_equal(aether_patch_node_set(&node, "cv", &src, &err),
+                   AETHER_SUCCESS);
+  assert_int_equal(aether_patch_put_node(graph, &node, &err), AETHER_SUCCESS);
+  assert_true(same(handle(graph, "other"), other));
+  assert_true(aether_graph_param(graph, other, 0) == 3.0f);
+  AetherHandle s;
+  uint32_t     o = 0;
+  assert_false(aether_graph_input(graph, other, 0, &s, &o)); /* in: gone */
+  assert_true(aether_graph_input(graph, other, 1, &s, &o));
+  assert_true(same(s, handle(graph, "in")) && o == 0);
+
+  /* A cycle is refused, nothing changes. */
+  char* const before = write_graph(graph);
+  assert_int_equal(aether_patch_node_init(&node, "amp", "Gain", &err),
+                   AETHER_SUCCESS);
+  const AetherPatchValue loop = { AETHER_PATCH_IRI, 0.0,
+                                  "urn:aether:node:gone" };
+  assert_int_equal(aether_patch_node_set(&node, "in", &loop, &err),
+                   AETHER_SUCCESS);
+  assert_int_equal(aether_patch_put_node(graph, &node, &err),
+                   AETHER_ERR_CYCLE);
+  assert_string_equal(err.message,
+                      "node \"amp\" (Gain): ae:in closes a cycle without a "
+                      "delay node: \"gone\" depends on \"amp\"");
+
+  /* So are a type change, a dangling input and a bad value. */
+  assert_int_equal(aether_patch_node_init(&node, "amp", "AudioIn", &err),
+                   AETHER_SUCCESS);
+  assert_int_equal(aether_patch_put_node(graph, &node, &err),
+                   AETHER_ERR_DUPLICATE);
+  assert_string_equal(err.message,
+                      "node \"amp\" exists with type Gain, not AudioIn "
+                      "(delete it first to change its type)");
+  const AetherPatchValue nowhere = { AETHER_PATCH_IRI, 0.0,
+                                     "urn:aether:node:nowhere" };
+  assert_int_equal(aether_patch_node_init(&node, "fresh", "Gain", &err),
+                   AETHER_SUCCESS);
+  assert_int_equal(aether_patch_node_set(&node, "in", &nowhere, &err),
+                   AETHER_SUCCESS);
+  assert_int_equal(aether_patch_put_node(graph, &node, &err),
+                   AETHER_ERR_NOT_FOUND);
+  assert_string_equal(err.message,
+                      "node \"fresh\" (Gain): ae:in names node \"nowhere\", "
+                      "which does not exist");
+  char* const after = write_graph(graph);
+  assert_string_equal(before, after);
+
+  /* Add, then delete. */
+  assert_int_equal(aether_patch_node_init(&node, "fresh", "Gain", &err),
+                   AETHER_SUCCESS);
+  assert_int_equal(aether_patch_node_set(&node, "in", &src, &err),
+                   AETHER_SUCCESS);
+  assert_int_equal(aether_patch_put_node(graph, &node, &err), AETHER_SUCCESS);
+  assert_int_equal(aether_graph_n_nodes(graph), 7);
+  assert_int_equal(
+    aether_patch_delete_node(graph, "urn:aether:node:fresh", &err),
+    AETHER_SUCCESS);
+  assert_int_equal(aether_patch_delete_node(graph, "fresh", &err),
+                   AETHER_ERR_NOT_FOUND);
+  assert_string_equal(err.message, "no node \"fresh\"");
+  assert_int_equal(aether_graph_n_nodes(graph), 6);
+
+  free(before);
+  free(after);
+  aether_patch_free(first);
+  aether_graph_free(graph);
+}
+
+/* Render `n` frames of a sine at both inputs into `left`, `right`. */
+static void
+render(AetherEngine* const e,
+       float* const        left,
+       float* const        right,
+       const uint32_t      n)
+{
+  static float in[AETHER_BUFFER_SIZE];
+  for (uint32_t done = 0; done < n; done += AETHER_BUFFER_SIZE) {
+    for (uint32_t i = 0; i < AETHER_BUFFER_SIZE; ++i) {
+      in[i] = 0.25f * sinf((float)(done + i) * 0.05f);
+    }
+    const float* const ins[2] = { in, in };
+    float* const       outs[2] = { left + done, right + done };
+    aether_engine_process(e, ins, outs, AETHER_BUFFER_SIZE);
+  }
+}
+
+/* Load `path` into a fresh engine, render, and save it. */
+static char*
+load_render_save(const char* const path, const char* const text, float* left,
+                 float* right, const uint32_t n)
+{
+  AetherPatch* patch = NULL;
+  AetherError  err   = { AETHER_SUCCESS, "" };
+  if (text ? aether_patch_parse(text, strlen(text), path, &patch, &err)
+           : aether_patch_read_file(path, &patch, &err)) {
+    fail_msg("%s", err.message);
+  }
+
+  AetherEngine* const e = aether_engine_new(RATE);
+  assert_non_null(e);
+  apply_ok(patch, aether_engine_graph(e));
+  if (aether_engine_commit(e, &err)) {
+    fail_msg("%s: commit: %s", path, err.message);
+  }
+  for (uint32_t m = 0; m < AETHER_N_MACROS; ++m) {
+    aether_engine_set_macro_rt(e, m, 0.5f);
+  }
+  const uint8_t note_on[3] = { 0x90, 57, 100 }; /* A3, for instruments */
+  aether_engine_push_midi_rt(e, note_on, 3);
+  render(e, left, right, n);
+  aether_engine_collect(e);
+
+  char* const saved = write_graph(aether_engine_graph(e));
+  aether_engine_free(e);
+  aether_patch_free(patch);
+  return saved;
+}
+
+static void
+test_shipped_patches_load_render_save_load(void** state)
+{
+  (void)state;
+  char dir_path[1024];
+  snprintf(dir_path, sizeof(dir_path), "%s/patches", util_source_root());
+  DIR* const dir = opendir(dir_path);
+  assert_non_null(dir);
+
+  const uint32_t       n  = 48000U;
+  float* const         l1 = (float*)calloc(n, sizeof(float));
+  float* const         r1 = (float*)calloc(n, sizeof(float));
+  float* const         l2 = (float*)calloc(n, sizeof(float));
+  float* const         r2 = (float*)calloc(n, sizeof(float));
+  uint32_t             count = 0;
+  const struct dirent* entry;
+  while ((entry = readdir(dir))) {
+    const size_t len = strlen(entry->d_name);
+    if (len < 5 || strcmp(entry->d_name + len - 4, ".ttl")) {
+      continue;
+    }
+    char path[2048];
+    snprintf(path, sizeof(path), "%s/%s", dir_path, entry->d_name);
+
+    char* const saved = load_render_save(path, NULL, l1, r1, n);
+    char* const again = load_render_save("saved.ttl", saved, l2, r2, n);
+    double      e1    = 0.0;
+    double      e2    = 0.0;
+    for (uint32_t i = 0; i < n; ++i) {
+      assert_true(isfinite(l1[i]) && isfinite(r1[i]));
+      assert_true(isfinite(l2[i]) && isfinite(r2[i]));
+      e1 += (double)l1[i] * l1[i] + (double)r1[i] * r1[i];
+      e2 += (double)l2[i] * l2[i] + (double)r2[i] * r2[i];
+    }
+    if (strcmp(saved, again)) {
+      fail_msg("%s: saved, loaded and saved again differs", path);
+    }
+
+    /* The same graph; random nodes are seeded per instance, so only
+       deterministic patches give the same samples. */
+    const bool exact = !memcmp(l1, l2, n * sizeof(float)) &&
+                       !memcmp(r1, r2, n * sizeof(float));
+    const double rms1 = sqrt(e1 / (2.0 * n));
+    const double rms2 = sqrt(e2 / (2.0 * n));
+    printf("%s: rms %.4f, reloaded %.4f (%s)\n", entry->d_name, rms1, rms2,
+           exact ? "identical samples" : "random nodes reseeded");
+    assert_true(rms1 > 0.01); /* it makes a sound */
+    assert_true(fabs(rms2 - rms1) < 0.2 * rms1);
+    free(saved);
+    free(again);
+    ++count;
+  }
+  closedir(dir);
+  assert_true(count >= 3U);
+  free(l1);
+  free(r1);
+  free(l2);
+  free(r2);
+}
+
+/* The documentation's complete examples (```turtle blocks that start with
+   @prefix) load, render, save and load again identically; the first makes
+   a sound; the one showing what Aether writes is exactly what it writes. */
+static void
+test_documented_examples(void** state)
+{
+  (void)state;
+  char path[1024];
+  snprintf(path, sizeof(path), "%s/docs/patch-format.md", util_source_root());
+  char* const doc = util_read_file(path, NULL);
+  assert_non_null(doc);
+
+  const uint32_t n        = 24000U;
+  float* const   l1       = (float*)calloc(n, sizeof(float));
+  float* const   r1       = (float*)calloc(n, sizeof(float));
+  float* const   l2       = (float*)calloc(n, sizeof(float));
+  float* const   r2       = (float*)calloc(n, sizeof(float));
+  uint32_t       complete = 0;
+  bool           written  = false;
+  static const char fence[] = "```turtle\n";
+  for (char* at = strstr(doc, fence); at; at = strstr(at, fence)) {
+    char* const block = at + sizeof(fence) - 1U;
+    char* const end   = strstr(block, "```\n");
+    assert_non_null(end);
+    *end = '\0';
+    at   = end + 1;
+    if (strncmp(block, "@prefix", 7)) {
+      continue; /* a fragment */
+    }
+
+    char* const saved = load_render_save("doc.ttl", block, l1, r1, n);
+    char* const again = load_render_save("saved.ttl", saved, l2, r2, n);
+    assert_string_equal(saved, again);
+    double energy = 0.0;
+    for (uint32_t i = 0; i < n; ++i) {
+      assert_true(isfinite(l1[i]) && isfinite(r1[i]));
+      energy += (double)l1[i] * l1[i] + (double)r1[i] * r1[i];
+    }
+    if (!complete) {
+      assert_true(energy > 1.0); /* the complete example plays the note */
+    }
+    written = written || !strcmp(saved, block);
+    free(saved);
+    free(again);
+    ++complete;
+  }
+  assert_true(complete >= 2U);
+  assert_true(written); /* the canonical example is canonical */
+  free(l1);
+  free(r1);
+  free(l2);
+  free(r2);
+  free(doc);
+}
+
+int
+main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_apply_to_an_empty_graph),
+    cmocka_unit_test(test_apply_keeps_instances_of_the_same_name_and_type),
+    cmocka_unit_test(test_a_refused_patch_changes_nothing),
+    cmocka_unit_test(test_put_and_delete_one_node),
+    cmocka_unit_test(test_shipped_patches_load_render_save_load),
+    cmocka_unit_test(test_documented_examples),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
