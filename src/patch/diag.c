@@ -7,11 +7,11 @@
 #include <string.h>
 
 AetherStatus
-patch_error(AetherError* const    err,
-            const AetherStatus    status,
-            const char* const     file,
-            const AetherPatchPos  pos,
-            const char* const     fmt,
+patch_error(AetherError* const   err,
+            const AetherStatus   status,
+            const char* const    file,
+            const AetherPatchPos pos,
+            const char* const    fmt,
             ...)
 {
   if (!err) {
@@ -66,8 +66,10 @@ patch_quote(char* const dst, const char* const str, const size_t len)
 
 /* Levenshtein distance of two short strings (at most 63 bytes each). */
 static uint32_t
-distance(const char* const a, const size_t na, const char* const b,
-         const size_t nb)
+distance(const char* const a,
+         const size_t      na,
+         const char* const b,
+         const size_t      nb)
 {
   uint32_t row[AETHER_MAX_NAME + 1];
   for (size_t j = 0; j <= nb; ++j) {

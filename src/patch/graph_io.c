@@ -44,12 +44,13 @@ aether_patch_from_graph(const AetherGraph* const graph,
       AetherHandle src;
       uint32_t     src_out = 0;
       if (aether_graph_input(graph, h, k, &src, &src_out)) {
-        const AetherNodeType* const st_type = aether_graph_node_type(graph, src);
-        AetherPatchInput* const     in      = &node.inputs[k];
-        strncpy(in->source, aether_graph_node_name(graph, src),
-                AETHER_MAX_NAME - 1U);
-        strncpy(in->output, st_type->outputs[src_out].name,
-                AETHER_MAX_NAME - 1U);
+        const AetherNodeType* const st_type =
+          aether_graph_node_type(graph, src);
+        AetherPatchInput* const in = &node.inputs[k];
+        strncpy(
+          in->source, aether_graph_node_name(graph, src), AETHER_MAX_NAME - 1U);
+        strncpy(
+          in->output, st_type->outputs[src_out].name, AETHER_MAX_NAME - 1U);
         node.inputs_set |= 1U << k;
       }
     }
@@ -62,8 +63,8 @@ aether_patch_from_graph(const AetherGraph* const graph,
     AetherPatchMacro            mac;
     memset(&mac, 0, sizeof(mac));
     mac.macro = map->macro;
-    strncpy(mac.node, aether_graph_node_name(graph, map->node),
-            AETHER_MAX_NAME - 1U);
+    strncpy(
+      mac.node, aether_graph_node_name(graph, map->node), AETHER_MAX_NAME - 1U);
     strncpy(mac.param, type->params[map->param].name, AETHER_MAX_NAME - 1U);
     mac.min   = map->min;
     mac.max   = map->max;
@@ -103,14 +104,14 @@ typedef enum {
 } Fate;
 
 typedef struct {
-  const AetherPatch*   patch;
-  AetherGraph*         graph;
-  PatchResolved        res;
-  AetherHandle*        handles; /**< per patch node */
-  uint8_t*             fates;   /**< per patch node: Fate */
-  AetherHandle*        doomed;  /**< graph nodes to remove */
-  uint32_t             n_doomed;
-  uint32_t             n_added; /**< FATE_ADD nodes added so far */
+  const AetherPatch* patch;
+  AetherGraph*       graph;
+  PatchResolved      res;
+  AetherHandle*      handles; /**< per patch node */
+  uint8_t*           fates;   /**< per patch node: Fate */
+  AetherHandle*      doomed;  /**< graph nodes to remove */
+  uint32_t           n_doomed;
+  uint32_t           n_added; /**< FATE_ADD nodes added so far */
 } Apply;
 
 static bool
@@ -125,8 +126,8 @@ map_in_patch(const Apply* const a, const AetherMacroMap* const map)
 {
   for (uint32_t m = 0; m < a->patch->n_macros; ++m) {
     const uint32_t n = a->res.macro_node[m];
-    if (a->patch->macros[m].macro == map->macro &&
-        a->fates[n] == FATE_KEEP && same_handle(a->handles[n], map->node) &&
+    if (a->patch->macros[m].macro == map->macro && a->fates[n] == FATE_KEEP &&
+        same_handle(a->handles[n], map->node) &&
         a->res.macro_param[m] == map->param) {
       return true;
     }
@@ -134,8 +135,9 @@ map_in_patch(const Apply* const a, const AetherMacroMap* const map)
   return false;
 }
 
-static AetherStatus
-plan(Apply* const a, AetherError* const err)
+/* Decide each node's fate and which graph nodes go. */
+static void
+plan(Apply* const a)
 {
   const AetherPatch* const patch = a->patch;
   const uint32_t           n     = patch->n_nodes;
@@ -177,8 +179,6 @@ plan(Apply* const a, AetherError* const err)
       a->handles[i]            = no_handle;
     }
   }
-  (void)err;
-  return AETHER_SUCCESS;
 }
 
 static AetherStatus
@@ -187,8 +187,8 @@ add_nodes(Apply* const a, const Fate fate, AetherError* const err)
   for (uint32_t i = 0; i < a->patch->n_nodes; ++i) {
     if (a->fates[i] == fate) {
       const AetherPatchNode* const node = &a->patch->nodes[i];
-      const AetherStatus           st   = aether_graph_add(
-        a->graph, node->type, node->name, &a->handles[i], err);
+      const AetherStatus           st =
+        aether_graph_add(a->graph, node->type, node->name, &a->handles[i], err);
       if (st) {
         return st;
       }
@@ -275,8 +275,8 @@ edit(Apply* const a, AetherError* const err)
            same_handle(src, a->handles[want]) && out == a->res.out[e])) {
         continue;
       }
-      if ((st = aether_graph_connect(graph, a->handles[want], a->res.out[e],
-                                     a->handles[i], k, err))) {
+      if ((st = aether_graph_connect(
+             graph, a->handles[want], a->res.out[e], a->handles[i], k, err))) {
         return st; /* out of memory */
       }
     }
@@ -287,8 +287,8 @@ edit(Apply* const a, AetherError* const err)
     const AetherPatchNode* const node = &patch->nodes[i];
     for (uint32_t p = 0; p < node->type->n_params; ++p) {
       if (aether_graph_param(graph, a->handles[i], p) != node->params[p] &&
-          (st = aether_graph_set_param(graph, a->handles[i], p,
-                                       node->params[p], err))) {
+          (st = aether_graph_set_param(
+             graph, a->handles[i], p, node->params[p], err))) {
         return st;
       }
     }
@@ -326,14 +326,15 @@ aether_patch_apply(const AetherPatch* const patch,
   }
 
   const size_t n = patch->n_nodes;
-  a.handles = (AetherHandle*)calloc(n + 1U, sizeof(AetherHandle));
-  a.fates   = (uint8_t*)calloc(n + 1U, 1U);
-  a.doomed  = (AetherHandle*)calloc(
-    n + aether_graph_n_nodes(graph) + AETHER_MAX_MACRO_MAPS + 1U,
-    sizeof(AetherHandle));
+  a.handles      = (AetherHandle*)calloc(n + 1U, sizeof(AetherHandle));
+  a.fates        = (uint8_t*)calloc(n + 1U, 1U);
+  a.doomed       = (AetherHandle*)calloc(n + aether_graph_n_nodes(graph) +
+                                     AETHER_MAX_MACRO_MAPS + 1U,
+                                   sizeof(AetherHandle));
   if (!a.handles || !a.fates || !a.doomed) {
     st = aether_error(err, AETHER_ERR_NO_MEMORY, "out of memory");
-  } else if (!(st = plan(&a, err))) {
+  } else {
+    plan(&a);
     st = edit(&a, err);
   }
 
@@ -409,14 +410,13 @@ check_put_cycle(const AetherGraph* const     graph,
       seen[srcs[k].index] = 2U; /* a target (not the node itself) */
     }
   }
-  uint32_t top   = 0;
-  stack[top++]   = dst.index;
-  uint32_t found = seen[dst.index] == 2U ? dst.index : UINT32_MAX;
+  uint32_t top    = 0;
+  stack[top++]    = dst.index;
+  uint32_t found  = seen[dst.index] == 2U ? dst.index : UINT32_MAX;
   seen[dst.index] = 1U;
   while (top && found == UINT32_MAX) {
     const uint32_t v = stack[--top];
-    for (uint32_t e = first[v]; e < first[v + 1U] && found == UINT32_MAX;
-         ++e) {
+    for (uint32_t e = first[v]; e < first[v + 1U] && found == UINT32_MAX; ++e) {
       const uint32_t c = edges[e];
       if (seen[c] == 2U) {
         found = c;
@@ -430,11 +430,16 @@ check_put_cycle(const AetherGraph* const     graph,
   if (found != UINT32_MAX) {
     for (uint32_t k = 0; k < AETHER_MAX_INPUTS; ++k) {
       if (((node->inputs_set >> k) & 1U) && srcs[k].index == found) {
-        st = patch_error(err, AETHER_ERR_CYCLE, NULL, node->inputs[k].pos,
+        st = patch_error(err,
+                         AETHER_ERR_CYCLE,
+                         NULL,
+                         node->inputs[k].pos,
                          "node \"%s\" (%s): ae:%s closes a cycle without a "
                          "delay node: \"%s\" depends on \"%s\"",
-                         node->name, node->type->name,
-                         node->type->inputs[k].name, node->inputs[k].source,
+                         node->name,
+                         node->type->name,
+                         node->type->inputs[k].name,
+                         node->inputs[k].source,
                          node->name);
         break;
       }
@@ -454,27 +459,30 @@ aether_patch_put_node(AetherGraph* const           graph,
                       const AetherPatchNode* const node,
                       AetherError* const           err)
 {
-  const AetherNodeType* const type = node->type;
-  const size_t name_len = strnlen(node->name, AETHER_MAX_NAME);
+  const AetherNodeType* const type     = node->type;
+  const size_t                name_len = strnlen(node->name, AETHER_MAX_NAME);
   if (!type || !patch_valid_name(node->name, name_len)) {
-    return aether_error(err, AETHER_ERR_BAD_ARG,
+    return aether_error(err,
+                        AETHER_ERR_BAD_ARG,
                         "invalid node (set it up with aether_patch_node_init)");
   }
 
   AetherHandle dst     = no_handle;
   const bool   present = !aether_graph_find(graph, node->name, &dst);
   if (present && aether_graph_node_type(graph, dst) != type) {
-    return aether_error(err, AETHER_ERR_DUPLICATE,
+    return aether_error(err,
+                        AETHER_ERR_DUPLICATE,
                         "node \"%s\" exists with type %s, not %s (delete it "
                         "first to change its type)",
-                        node->name, aether_graph_node_type(graph, dst)->name,
+                        node->name,
+                        aether_graph_node_type(graph, dst)->name,
                         type->name);
   }
 
   for (uint32_t p = 0; p < type->n_params; ++p) {
     if (aether_param_check(&type->params[p], node->params[p])) {
-      return patch_bad_value(node, &type->params[p], (double)node->params[p],
-                             NULL, node->pos, err);
+      return patch_bad_value(
+        node, &type->params[p], (double)node->params[p], NULL, node->pos, err);
     }
   }
 
@@ -488,9 +496,12 @@ aether_patch_put_node(AetherGraph* const           graph,
       continue;
     }
     if (k >= type->n_inputs) {
-      return aether_error(err, AETHER_ERR_BAD_PORT,
-                          "node \"%s\" (%s): no input %u", node->name,
-                          type->name, k);
+      return aether_error(err,
+                          AETHER_ERR_BAD_PORT,
+                          "node \"%s\" (%s): no input %u",
+                          node->name,
+                          type->name,
+                          k);
     }
 
     const AetherPatchInput* const in  = &node->inputs[k];
@@ -500,10 +511,16 @@ aether_patch_put_node(AetherGraph* const           graph,
       self = true;
       st   = type;
     } else if (aether_graph_find(graph, in->source, &srcs[k])) {
-      return patch_error(err, AETHER_ERR_NOT_FOUND, NULL, in->pos,
+      return patch_error(err,
+                         AETHER_ERR_NOT_FOUND,
+                         NULL,
+                         in->pos,
                          "node \"%s\" (%s): ae:%s names node \"%s\", which "
                          "does not exist",
-                         node->name, type->name, ins, in->source);
+                         node->name,
+                         type->name,
+                         ins,
+                         in->source);
     } else {
       st = aether_graph_node_type(graph, srcs[k]);
     }
@@ -511,21 +528,29 @@ aether_patch_put_node(AetherGraph* const           graph,
     const int o =
       in->output[0] ? aether_node_type_output_index(st, in->output) : 0;
     if (o < 0 || (uint32_t)o >= st->n_outputs) {
-      return patch_error(err, AETHER_ERR_BAD_PORT, NULL, in->pos,
+      return patch_error(err,
+                         AETHER_ERR_BAD_PORT,
+                         NULL,
+                         in->pos,
                          "node \"%s\" (%s): ae:%s names output \"%s\" of node "
                          "\"%s\" (%s), which has no such output",
-                         node->name, type->name, ins,
-                         in->output[0] ? in->output : "(first)", in->source,
+                         node->name,
+                         type->name,
+                         ins,
+                         in->output[0] ? in->output : "(first)",
+                         in->source,
                          st->name);
     }
     outs[k] = (uint32_t)o;
   }
 
   if (self && !(type->flags & AETHER_NODE_DELAY)) {
-    return aether_error(err, AETHER_ERR_CYCLE,
+    return aether_error(err,
+                        AETHER_ERR_CYCLE,
                         "node \"%s\" (%s) reads its own output: a cycle "
                         "without a delay node",
-                        node->name, type->name);
+                        node->name,
+                        type->name);
   }
 
   AetherStatus st = AETHER_SUCCESS;
@@ -534,8 +559,7 @@ aether_patch_put_node(AetherGraph* const           graph,
   }
 
   /* Checked: now edit. */
-  if (!present &&
-      (st = aether_graph_add(graph, type, node->name, &dst, err))) {
+  if (!present && (st = aether_graph_add(graph, type, node->name, &dst, err))) {
     return st;
   }
   for (uint32_t k = 0; k < type->n_inputs; ++k) {
@@ -543,15 +567,14 @@ aether_patch_put_node(AetherGraph* const           graph,
     const bool         want = (node->inputs_set >> k) & 1U;
     AetherHandle       cur;
     uint32_t           cur_out = 0;
-    const bool has = aether_graph_input(graph, dst, k, &cur, &cur_out);
+    const bool         has = aether_graph_input(graph, dst, k, &cur, &cur_out);
     if (has && want && same_handle(cur, src) && cur_out == outs[k]) {
       continue;
     }
     if (has) {
       aether_graph_disconnect(graph, dst, k, NULL);
     }
-    if (want &&
-        (st = aether_graph_connect(graph, src, outs[k], dst, k, err))) {
+    if (want && (st = aether_graph_connect(graph, src, outs[k], dst, k, err))) {
       return st; /* out of memory */
     }
   }
@@ -569,12 +592,15 @@ aether_patch_delete_node(AetherGraph* const graph,
                          const char* const  name,
                          AetherError* const err)
 {
-  const char* const bare =
-    strncmp(name, AETHER_PATCH_NODE_NS, NODE_NS_LEN) ? name : name + NODE_NS_LEN;
-  AetherHandle h;
+  const char* const bare = strncmp(name, AETHER_PATCH_NODE_NS, NODE_NS_LEN)
+                             ? name
+                             : name + NODE_NS_LEN;
+  AetherHandle      h;
   if (aether_graph_find(graph, bare, &h)) {
     char q[PATCH_QUOTE_SIZE];
-    return aether_error(err, AETHER_ERR_NOT_FOUND, "no node \"%s\"",
+    return aether_error(err,
+                        AETHER_ERR_NOT_FOUND,
+                        "no node \"%s\"",
                         patch_quote(q, bare, strlen(bare)));
   }
   return aether_graph_remove(graph, h, err);

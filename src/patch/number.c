@@ -131,8 +131,8 @@ patch_format_float(char* const buf, const float value)
     /* Take the digits and the exponent, skipping whatever the locale uses
        as a decimal point. */
     char        digits[24];
-    int         n = 0;
-    const char* s = sci;
+    int         n        = 0;
+    const char* s        = sci;
     const bool  negative = *s == '-';
     if (negative) {
       ++s;

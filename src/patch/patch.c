@@ -62,8 +62,8 @@ patch_curve_name(const AetherCurve curve)
 }
 
 bool
-patch_curve_find(const char* const name,
-                 const size_t      len,
+patch_curve_find(const char* const  name,
+                 const size_t       len,
                  AetherCurve* const curve)
 {
   for (unsigned i = 0; i < 3U; ++i) {
@@ -136,15 +136,14 @@ node_name_at(const void* const ctx, const uint32_t i)
 uint32_t
 patch_find_index(const AetherPatch* const patch, const char* const name)
 {
-  return patch_map_find(
-    &patch->names, name, strlen(name), node_name_at, patch);
+  return patch_map_find(&patch->names, name, strlen(name), node_name_at, patch);
 }
 
 const AetherPatchNode*
 aether_patch_find(const AetherPatch* const patch, const char* const name)
 {
-  const uint32_t i = patch_find_index(patch, strip(name, AETHER_PATCH_NODE_NS,
-                                                   NODE_NS_LEN));
+  const uint32_t i =
+    patch_find_index(patch, strip(name, AETHER_PATCH_NODE_NS, NODE_NS_LEN));
   return i == PATCH_NONE ? NULL : &patch->nodes[i];
 }
 
@@ -168,7 +167,10 @@ aether_patch_add_node(AetherPatch* const           patch,
   const char* const file = patch->filename;
   const size_t      len  = strnlen(node->name, AETHER_MAX_NAME);
   if (!node->type || !patch_valid_name(node->name, len)) {
-    return patch_error(err, AETHER_ERR_BAD_ARG, file, node->pos,
+    return patch_error(err,
+                       AETHER_ERR_BAD_ARG,
+                       file,
+                       node->pos,
                        "invalid node (set it up with aether_patch_node_init)");
   }
 
@@ -176,17 +178,30 @@ aether_patch_add_node(AetherPatch* const           patch,
   if (other != PATCH_NONE) {
     const AetherPatchPos first = patch->nodes[other].pos;
     if (first.line) {
-      return patch_error(err, AETHER_ERR_DUPLICATE, file, node->pos,
+      return patch_error(err,
+                         AETHER_ERR_DUPLICATE,
+                         file,
+                         node->pos,
                          "duplicate node \"%s\" (first declared at %u:%u)",
-                         node->name, first.line, first.col);
+                         node->name,
+                         first.line,
+                         first.col);
     }
-    return patch_error(err, AETHER_ERR_DUPLICATE, file, node->pos,
-                       "duplicate node \"%s\"", node->name);
+    return patch_error(err,
+                       AETHER_ERR_DUPLICATE,
+                       file,
+                       node->pos,
+                       "duplicate node \"%s\"",
+                       node->name);
   }
 
   if (patch->n_nodes >= AETHER_MAX_NODES) {
-    return patch_error(err, AETHER_ERR_FULL, file, node->pos,
-                       "node \"%s\": too many nodes (at most %u)", node->name,
+    return patch_error(err,
+                       AETHER_ERR_FULL,
+                       file,
+                       node->pos,
+                       "node \"%s\": too many nodes (at most %u)",
+                       node->name,
                        (unsigned)AETHER_MAX_NODES);
   }
 
@@ -214,7 +229,10 @@ aether_patch_add_macro(AetherPatch* const            patch,
                        AetherError* const            err)
 {
   if (patch->n_macros >= AETHER_MAX_MACRO_MAPS) {
-    return patch_error(err, AETHER_ERR_FULL, patch->filename, macro->pos,
+    return patch_error(err,
+                       AETHER_ERR_FULL,
+                       patch->filename,
+                       macro->pos,
                        "too many macro mappings (at most %u)",
                        (unsigned)AETHER_MAX_MACRO_MAPS);
   }
@@ -242,7 +260,10 @@ patch_node_init_at(AetherPatchNode* const node,
 {
   char q[PATCH_QUOTE_SIZE];
   if (!patch_valid_name(name, name_len)) {
-    return patch_error(err, AETHER_ERR_BAD_ARG, file, pos,
+    return patch_error(err,
+                       AETHER_ERR_BAD_ARG,
+                       file,
+                       pos,
                        "invalid node name \"%s\" (1 to %u characters of "
                        "A-Z a-z 0-9 _ -)",
                        patch_quote(q, name, name_len),
@@ -254,11 +275,16 @@ patch_node_init_at(AetherPatchNode* const node,
   if (!t) {
     const char* const hint =
       patch_suggest(type_name, NULL, aether_registry_count(), type_name_at);
-    return patch_error(err, AETHER_ERR_UNKNOWN_TYPE, file, pos,
+    return patch_error(err,
+                       AETHER_ERR_UNKNOWN_TYPE,
+                       file,
+                       pos,
                        "node \"%.*s\": unknown node type ae:%s%s%s%s",
-                       (int)name_len, name,
+                       (int)name_len,
+                       name,
                        patch_quote(q, type_name, strlen(type_name)),
-                       hint ? " (did you mean ae:" : "", hint ? hint : "",
+                       hint ? " (did you mean ae:" : "",
+                       hint ? hint : "",
                        hint ? "?)" : "");
   }
 
@@ -319,12 +345,12 @@ choice_at(const void* const ctx, const uint32_t i)
 }
 
 AetherStatus
-patch_bad_value(const AetherPatchNode* const  node,
-           const AetherParamDesc* const  desc,
-           const double                  value,
-           const char* const             file,
-           const AetherPatchPos          pos,
-           AetherError* const            err)
+patch_bad_value(const AetherPatchNode* const node,
+                const AetherParamDesc* const desc,
+                const double                 value,
+                const char* const            file,
+                const AetherPatchPos         pos,
+                AetherError* const           err)
 {
   const char* const name  = node->name;
   const char* const type  = node->type->name;
@@ -337,36 +363,70 @@ patch_bad_value(const AetherPatchNode* const  node,
     case AETHER_PARAM_CONTINUOUS:
       break;
     case AETHER_PARAM_INTEGER:
-      return patch_error(err, AETHER_ERR_BAD_VALUE, file, pos,
+      return patch_error(err,
+                         AETHER_ERR_BAD_VALUE,
+                         file,
+                         pos,
                          "node \"%s\" (%s): ae:%s %g is not a whole number "
                          "from %g to %g",
-                         name, type, param, value, lo, hi);
+                         name,
+                         type,
+                         param,
+                         value,
+                         lo,
+                         hi);
     case AETHER_PARAM_TOGGLE:
-      return patch_error(err, AETHER_ERR_BAD_VALUE, file, pos,
+      return patch_error(err,
+                         AETHER_ERR_BAD_VALUE,
+                         file,
+                         pos,
                          "node \"%s\" (%s): ae:%s %g is not a toggle (true, "
                          "false, 1 or 0)",
-                         name, type, param, value);
+                         name,
+                         type,
+                         param,
+                         value);
     case AETHER_PARAM_ENUM:
       list_choices(choices, sizeof(choices), desc);
-      return patch_error(err, AETHER_ERR_BAD_VALUE, file, pos,
+      return patch_error(err,
+                         AETHER_ERR_BAD_VALUE,
+                         file,
+                         pos,
                          "node \"%s\" (%s): ae:%s %g is not a choice (%s)",
-                         name, type, param, value, choices);
+                         name,
+                         type,
+                         param,
+                         value,
+                         choices);
   }
-  return patch_error(err, AETHER_ERR_BAD_VALUE, file, pos,
-                     "node \"%s\" (%s): ae:%s %g is out of range (%g to %g%s%s)",
-                     name, type, param, value, lo, hi,
-                     desc->unit && desc->unit[0] ? " " : "",
-                     desc->unit ? desc->unit : "");
+  return patch_error(
+    err,
+    AETHER_ERR_BAD_VALUE,
+    file,
+    pos,
+    "node \"%s\" (%s): ae:%s %g is out of range (%g to %g%s%s)",
+    name,
+    type,
+    param,
+    value,
+    lo,
+    hi,
+    desc->unit && desc->unit[0] ? " " : "",
+    desc->unit ? desc->unit : "");
 }
 
 const char*
-patch_describe(char* const buf, const size_t size, const AetherPatchValue* value)
+patch_describe(char* const             buf,
+               const size_t            size,
+               const AetherPatchValue* value)
 {
   char q[PATCH_QUOTE_SIZE];
   if (value->kind == AETHER_PATCH_NUMBER) {
     snprintf(buf, size, "%g", value->number);
   } else if (value->kind == AETHER_PATCH_STRING) {
-    snprintf(buf, size, "\"%s\"",
+    snprintf(buf,
+             size,
+             "\"%s\"",
              patch_quote(q, value->string, strlen(value->string)));
   } else if (!strncmp(value->string, AETHER_PATCH_NODE_NS, NODE_NS_LEN)) {
     const char* const ref = value->string + NODE_NS_LEN;
@@ -375,8 +435,8 @@ patch_describe(char* const buf, const size_t size, const AetherPatchValue* value
     const char* const name = value->string + NS_LEN;
     snprintf(buf, size, "ae:%s", patch_quote(q, name, strlen(name)));
   } else {
-    snprintf(buf, size, "<%s>",
-             patch_quote(q, value->string, strlen(value->string)));
+    snprintf(
+      buf, size, "<%s>", patch_quote(q, value->string, strlen(value->string)));
   }
   return buf;
 }
@@ -395,9 +455,14 @@ set_param(AetherPatchNode* const        node,
   char                         choices[256];
 
   if (node->params_set & (1U << index)) {
-    return patch_error(err, AETHER_ERR_DUPLICATE, file, prop_pos,
-                       "node \"%s\" (%s): ae:%s is given twice", node->name,
-                       node->type->name, desc->name);
+    return patch_error(err,
+                       AETHER_ERR_DUPLICATE,
+                       file,
+                       prop_pos,
+                       "node \"%s\" (%s): ae:%s is given twice",
+                       node->name,
+                       node->type->name,
+                       desc->name);
   }
 
   float v = 0.0f;
@@ -408,29 +473,40 @@ set_param(AetherPatchNode* const        node,
       return patch_bad_value(node, desc, d, file, pos, err);
     }
   } else if (desc->kind == AETHER_PARAM_ENUM) {
-    const char* const choice =
-      value->kind == AETHER_PATCH_IRI
-        ? strip(value->string, AETHER_PATCH_NS, NS_LEN)
-        : value->string;
-    uint32_t i = 0;
+    const char* const choice = value->kind == AETHER_PATCH_IRI
+                                 ? strip(value->string, AETHER_PATCH_NS, NS_LEN)
+                                 : value->string;
+    uint32_t          i      = 0;
     if ((value->kind == AETHER_PATCH_IRI && choice == value->string) ||
         choice_index(desc, choice, &i)) {
       const char* const hint =
         patch_suggest(choice, desc, (uint32_t)desc->max + 1U, choice_at);
       list_choices(choices, sizeof(choices), desc);
-      return patch_error(err, AETHER_ERR_BAD_VALUE, file, pos,
+      return patch_error(err,
+                         AETHER_ERR_BAD_VALUE,
+                         file,
+                         pos,
                          "node \"%s\" (%s): ae:%s has no choice %s (choices: "
                          "%s)%s%s%s",
-                         node->name, node->type->name, desc->name,
-                         patch_describe(v_text, sizeof(v_text), value), choices,
-                         hint ? " (did you mean ae:" : "", hint ? hint : "",
+                         node->name,
+                         node->type->name,
+                         desc->name,
+                         patch_describe(v_text, sizeof(v_text), value),
+                         choices,
+                         hint ? " (did you mean ae:" : "",
+                         hint ? hint : "",
                          hint ? "?)" : "");
     }
     v = (float)i;
   } else {
-    return patch_error(err, AETHER_ERR_BAD_VALUE, file, pos,
+    return patch_error(err,
+                       AETHER_ERR_BAD_VALUE,
+                       file,
+                       pos,
                        "node \"%s\" (%s): ae:%s needs a number, not %s",
-                       node->name, node->type->name, desc->name,
+                       node->name,
+                       node->type->name,
+                       desc->name,
                        patch_describe(v_text, sizeof(v_text), value));
   }
 
@@ -453,9 +529,14 @@ set_input(AetherPatchNode* const        node,
   char                        v_text[PATCH_DESCRIBE_SIZE];
 
   if (node->inputs_set & (1U << index)) {
-    return patch_error(err, AETHER_ERR_DUPLICATE, file, prop_pos,
-                       "node \"%s\" (%s): ae:%s is given twice", node->name,
-                       node->type->name, desc->name);
+    return patch_error(err,
+                       AETHER_ERR_DUPLICATE,
+                       file,
+                       prop_pos,
+                       "node \"%s\" (%s): ae:%s is given twice",
+                       node->name,
+                       node->type->name,
+                       desc->name);
   }
 
   const bool is_node =
@@ -464,10 +545,15 @@ set_input(AetherPatchNode* const        node,
   const char* const ref = is_node ? value->string + NODE_NS_LEN : "";
   if (!is_node ||
       !patch_split_ref(ref, strlen(ref), input->source, input->output)) {
-    return patch_error(err, AETHER_ERR_BAD_VALUE, file, pos,
+    return patch_error(err,
+                       AETHER_ERR_BAD_VALUE,
+                       file,
+                       pos,
                        "node \"%s\" (%s): input ae:%s needs a node output "
                        "(node:NAME or node:NAME.OUTPUT), not %s",
-                       node->name, node->type->name, desc->name,
+                       node->name,
+                       node->type->name,
+                       desc->name,
                        patch_describe(v_text, sizeof(v_text), value));
   }
   input->pos = pos;
@@ -496,8 +582,7 @@ patch_node_set_at(AetherPatchNode* const        node,
                   AetherError* const            err)
 {
   if (!node->type) {
-    return aether_error(err, AETHER_ERR_BAD_ARG,
-                        "node description not set up");
+    return aether_error(err, AETHER_ERR_BAD_ARG, "node description not set up");
   }
 
   const char* const name = strip(property, AETHER_PATCH_NS, NS_LEN);
@@ -515,11 +600,18 @@ patch_node_set_at(AetherPatchNode* const        node,
   const char* const    hint = patch_suggest(
     name, &c, node->type->n_params + node->type->n_inputs, prop_at);
   const bool ours = name != property;
-  return patch_error(err, AETHER_ERR_BAD_PARAM, file, prop_pos,
+  return patch_error(err,
+                     AETHER_ERR_BAD_PARAM,
+                     file,
+                     prop_pos,
                      "node \"%s\" (%s): unknown property %s%s%s%s%s%s",
-                     node->name, node->type->name, ours ? "ae:" : "<",
-                     patch_quote(q, name, strlen(name)), ours ? "" : ">",
-                     hint ? " (did you mean ae:" : "", hint ? hint : "",
+                     node->name,
+                     node->type->name,
+                     ours ? "ae:" : "<",
+                     patch_quote(q, name, strlen(name)),
+                     ours ? "" : ">",
+                     hint ? " (did you mean ae:" : "",
+                     hint ? hint : "",
                      hint ? "?)" : "");
 }
 
@@ -549,8 +641,7 @@ output_index(const AetherPatch* const patch, const AetherPatchInput* in)
   if (s == PATCH_NONE || !in->output[0]) {
     return 0;
   }
-  const int o =
-    aether_node_type_output_index(patch->nodes[s].type, in->output);
+  const int o = aether_node_type_output_index(patch->nodes[s].type, in->output);
   return o < 0 ? PATCH_NONE : (uint32_t)o;
 }
 
@@ -585,8 +676,8 @@ static bool
 macros_equal(const AetherPatchMacro* const a, const AetherPatchMacro* const b)
 {
   return a->macro == b->macro && !strcmp(a->node, b->node) &&
-         !strcmp(a->param, b->param) && a->min == b->min &&
-         a->max == b->max && a->curve == b->curve;
+         !strcmp(a->param, b->param) && a->min == b->min && a->max == b->max &&
+         a->curve == b->curve;
 }
 
 bool

@@ -48,24 +48,24 @@ typedef struct {
 /** One node of a patch description. Parameters not given hold their
     defaults; inputs not given are unconnected. */
 typedef struct {
-  char                  name[AETHER_MAX_NAME];      /**< [A-Za-z0-9_-]{1,63} */
-  const AetherNodeType* type;                       /**< registry type */
-  uint32_t              params_set;                 /**< bit i: params[i] given */
-  uint32_t              inputs_set;                 /**< bit i: inputs[i] given */
-  float                 params[AETHER_MAX_PARAMS];  /**< values (defaults) */
-  AetherPatchInput      inputs[AETHER_MAX_INPUTS];  /**< valid if inputs_set */
-  AetherPatchPos        pos;                        /**< where the type is */
+  char                  name[AETHER_MAX_NAME]; /**< [A-Za-z0-9_-]{1,63} */
+  const AetherNodeType* type;                  /**< registry type */
+  uint32_t              params_set;            /**< bit i: params[i] given */
+  uint32_t              inputs_set;            /**< bit i: inputs[i] given */
+  float                 params[AETHER_MAX_PARAMS]; /**< values (defaults) */
+  AetherPatchInput      inputs[AETHER_MAX_INPUTS]; /**< valid if inputs_set */
+  AetherPatchPos        pos;                       /**< where the type is */
 } AetherPatchNode;
 
 /** A host macro (ports macro1..macro8) driving one node parameter. */
 typedef struct {
-  uint32_t       macro;                 /**< 0 .. 7 (`ae:index` 1 .. 8) */
-  char           node[AETHER_MAX_NAME]; /**< target node name */
-  char           param[AETHER_MAX_NAME];/**< target parameter name */
-  float          min;                   /**< value at macro 0 */
-  float          max;                   /**< value at macro 1 */
-  AetherCurve    curve;                 /**< shape between min and max */
-  AetherPatchPos pos;                   /**< where the mapping is */
+  uint32_t       macro;                  /**< 0 .. 7 (`ae:index` 1 .. 8) */
+  char           node[AETHER_MAX_NAME];  /**< target node name */
+  char           param[AETHER_MAX_NAME]; /**< target parameter name */
+  float          min;                    /**< value at macro 0 */
+  float          max;                    /**< value at macro 1 */
+  AetherCurve    curve;                  /**< shape between min and max */
+  AetherPatchPos pos;                    /**< where the mapping is */
 } AetherPatchMacro;
 
 /** Kind of a property value given to aether_patch_node_set(). */
@@ -120,14 +120,16 @@ aether_patch_macro(const AetherPatch* patch, uint32_t i);
     AETHER_MAX_NODES nodes (AETHER_ERR_FULL). References are checked by
     aether_patch_validate(). */
 AetherStatus
-aether_patch_add_node(AetherPatch* patch, const AetherPatchNode* node,
-                      AetherError* err);
+aether_patch_add_node(AetherPatch*           patch,
+                      const AetherPatchNode* node,
+                      AetherError*           err);
 
 /** Append a copy of a macro mapping (AETHER_ERR_FULL beyond
     AETHER_MAX_MACRO_MAPS). Checked by aether_patch_validate(). */
 AetherStatus
-aether_patch_add_macro(AetherPatch* patch, const AetherPatchMacro* macro,
-                       AetherError* err);
+aether_patch_add_macro(AetherPatch*            patch,
+                       const AetherPatchMacro* macro,
+                       AetherError*            err);
 
 /** Check a description as a whole: every input names an existing node and
     output, every macro an existing node and parameter with a range inside
@@ -149,8 +151,10 @@ aether_patch_equal(const AetherPatch* a, const AetherPatch* b);
     or a bare name; `type` a type IRI (urn:aether:Filter) or a bare type
     name. */
 AetherStatus
-aether_patch_node_init(AetherPatchNode* node, const char* name,
-                       const char* type, AetherError* err);
+aether_patch_node_init(AetherPatchNode* node,
+                       const char*      name,
+                       const char*      type,
+                       AetherError*     err);
 
 /** Set one property of `node`, interpreted as the reader does: `property`
     (an IRI in urn:aether: or a bare name) is a parameter if the node's type
@@ -159,8 +163,10 @@ aether_patch_node_init(AetherPatchNode* node, const char* name,
     ("saw"); inputs take a node IRI (urn:aether:node:NAME or
     urn:aether:node:NAME.OUTPUT). A property given twice is refused. */
 AetherStatus
-aether_patch_node_set(AetherPatchNode* node, const char* property,
-                      const AetherPatchValue* value, AetherError* err);
+aether_patch_node_set(AetherPatchNode*        node,
+                      const char*             property,
+                      const AetherPatchValue* value,
+                      AetherError*            err);
 
 /* Reading and writing Turtle */
 
@@ -168,8 +174,11 @@ aether_patch_node_set(AetherPatchNode* node, const char* property,
     terminated). `filename` (may be NULL) is only used in messages. On
     error, `*out` is NULL and `err` says where and why. */
 AetherStatus
-aether_patch_parse(const char* text, size_t len, const char* filename,
-                   AetherPatch** out, AetherError* err);
+aether_patch_parse(const char*   text,
+                   size_t        len,
+                   const char*   filename,
+                   AetherPatch** out,
+                   AetherError*  err);
 
 /** Read, parse and validate the patch file at `path` (a regular file of at
     most AETHER_PATCH_MAX_SIZE bytes). */
@@ -179,8 +188,7 @@ aether_patch_read_file(const char* path, AetherPatch** out, AetherError* err);
 /** Write a valid description as canonical Turtle into a new string (free it
     with free()): the same description always gives the same bytes. */
 AetherStatus
-aether_patch_to_turtle(const AetherPatch* patch, char** text,
-                       AetherError* err);
+aether_patch_to_turtle(const AetherPatch* patch, char** text, AetherError* err);
 
 /** Write the vocabulary (every class, property and value name the format
     uses, from the node registry) as Turtle into a new string (free()). This
@@ -193,8 +201,9 @@ aether_patch_vocabulary(char** text, AetherError* err);
 /** Describe a graph: every node with all its parameters, its connections
     and the macro mappings. */
 AetherStatus
-aether_patch_from_graph(const AetherGraph* graph, AetherPatch** out,
-                        AetherError* err);
+aether_patch_from_graph(const AetherGraph* graph,
+                        AetherPatch**      out,
+                        AetherError*       err);
 
 /** Write a graph as canonical Turtle into a new string (free it with
     free()): aether_patch_from_graph() then aether_patch_to_turtle(). */
@@ -208,21 +217,24 @@ aether_patch_write(const AetherGraph* graph, char** text, AetherError* err);
     checked before the graph is touched: on any error the graph is
     unchanged. */
 AetherStatus
-aether_patch_apply(const AetherPatch* patch, AetherGraph* graph,
-                   AetherError* err);
+aether_patch_apply(const AetherPatch* patch,
+                   AetherGraph*       graph,
+                   AetherError*       err);
 
 /** Put one node into `graph`: add it, or update the node of that name
     (which must have the same type), so that its parameters and inputs are
     exactly as described (defaults, unconnected where not given). Checked
     whole first, including cycles: on error the graph is unchanged. */
 AetherStatus
-aether_patch_put_node(AetherGraph* graph, const AetherPatchNode* node,
-                      AetherError* err);
+aether_patch_put_node(AetherGraph*           graph,
+                      const AetherPatchNode* node,
+                      AetherError*           err);
 
 /** Remove the node called `name` (a bare name or node IRI) with its edges
     and macro mappings. */
 AetherStatus
-aether_patch_delete_node(AetherGraph* graph, const char* name,
+aether_patch_delete_node(AetherGraph* graph,
+                         const char*  name,
                          AetherError* err);
 
 #endif /* AETHER_PATCH_H */

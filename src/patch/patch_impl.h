@@ -23,10 +23,10 @@
 #define PATCH_NUMBER_SIZE 80
 
 struct AetherPatchImpl {
-  AetherPatchNode* nodes;    /**< document order */
-  uint32_t         n_nodes;  /**< nodes in use */
-  uint32_t         cap;      /**< nodes allocated */
-  PatchMap         names;    /**< node name -> index */
+  AetherPatchNode* nodes;   /**< document order */
+  uint32_t         n_nodes; /**< nodes in use */
+  uint32_t         cap;     /**< nodes allocated */
+  PatchMap         names;   /**< node name -> index */
   AetherPatchMacro macros[AETHER_MAX_MACRO_MAPS];
   uint32_t         n_macros;
   char*            filename; /**< for messages, or NULL */
@@ -34,9 +34,9 @@ struct AetherPatchImpl {
 
 /** A description with every reference resolved (validate.c). */
 typedef struct {
-  uint32_t* src;         /**< [node * AETHER_MAX_INPUTS]: source or NONE */
-  uint8_t*  out;         /**< [node * AETHER_MAX_INPUTS]: source output */
-  uint32_t* order;       /**< nodes, each after its non-delay sources */
+  uint32_t* src;   /**< [node * AETHER_MAX_INPUTS]: source or NONE */
+  uint8_t*  out;   /**< [node * AETHER_MAX_INPUTS]: source output */
+  uint32_t* order; /**< nodes, each after its non-delay sources */
   uint32_t  macro_node[AETHER_MAX_MACRO_MAPS];  /**< target node */
   uint32_t  macro_param[AETHER_MAX_MACRO_MAPS]; /**< target parameter */
 } PatchResolved;
@@ -56,8 +56,12 @@ patch_resolved_free(PatchResolved* res);
 __attribute__((format(printf, 5, 6)))
 #endif
 AetherStatus
-patch_error(AetherError* err, AetherStatus status, const char* file,
-            AetherPatchPos pos, const char* fmt, ...);
+patch_error(AetherError*   err,
+            AetherStatus   status,
+            const char*    file,
+            AetherPatchPos pos,
+            const char*    fmt,
+            ...);
 
 /** Copy at most PATCH_QUOTE_MAX bytes of `str` (`len` bytes) into `dst` of
     PATCH_QUOTE_SIZE bytes for a message, control characters replaced and
@@ -76,7 +80,9 @@ patch_describe(char* buf, size_t size, const AetherPatchValue* value);
 /** The candidate closest to `word` by edit distance if it is a plausible
     typo, else NULL. `at(ctx, i)` returns candidate `i` of `n`. */
 const char*
-patch_suggest(const char* word, const void* ctx, uint32_t n,
+patch_suggest(const char* word,
+              const void* ctx,
+              uint32_t    n,
               const char* (*at)(const void* ctx, uint32_t i));
 
 /** True if `name` (`len` bytes) is a valid node name. */
@@ -97,23 +103,33 @@ patch_format_float(char* buf, float value);
 /** aether_patch_node_set() with the places of the property and of its
     value for messages. */
 AetherStatus
-patch_node_set_at(AetherPatchNode* node, const char* property,
-                  const AetherPatchValue* value, const char* file,
-                  AetherPatchPos prop_pos, AetherPatchPos pos,
-                  AetherError* err);
+patch_node_set_at(AetherPatchNode*        node,
+                  const char*             property,
+                  const AetherPatchValue* value,
+                  const char*             file,
+                  AetherPatchPos          prop_pos,
+                  AetherPatchPos          pos,
+                  AetherError*            err);
 
 /** aether_patch_node_init() with the place of the statement for messages. */
 AetherStatus
-patch_node_init_at(AetherPatchNode* node, const char* name, size_t name_len,
-                   const char* type, const char* file, AetherPatchPos pos,
-                   AetherError* err);
+patch_node_init_at(AetherPatchNode* node,
+                   const char*      name,
+                   size_t           name_len,
+                   const char*      type,
+                   const char*      file,
+                   AetherPatchPos   pos,
+                   AetherError*     err);
 
 /** Set `err` to AETHER_ERR_BAD_VALUE: `value` is not valid for parameter
     `desc` of `node` (out of range, not whole, not a choice). */
 AetherStatus
-patch_bad_value(const AetherPatchNode* node, const AetherParamDesc* desc,
-                double value, const char* file, AetherPatchPos pos,
-                AetherError* err);
+patch_bad_value(const AetherPatchNode* node,
+                const AetherParamDesc* desc,
+                double                 value,
+                const char*            file,
+                AetherPatchPos         pos,
+                AetherError*           err);
 
 /** Index of node `name` in `patch`, or PATCH_NONE. */
 uint32_t

@@ -27,8 +27,11 @@ patch_map_hash(const char* key, size_t len);
 
 /** Return the index stored for `key` (`len` bytes), or UINT32_MAX. */
 uint32_t
-patch_map_find(const PatchMap* map, const char* key, size_t len,
-               PatchMapKey key_at, const void* ctx);
+patch_map_find(const PatchMap* map,
+               const char*     key,
+               size_t          len,
+               PatchMapKey     key_at,
+               const void*     ctx);
 
 /** Store `value` for `key` (`len` bytes), which must not be present. May
     grow the table: AETHER_ERR_NO_MEMORY if that fails (map unchanged). */

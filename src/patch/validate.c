@@ -38,8 +38,8 @@ resolve_inputs(const AetherPatch* const patch,
 
   for (uint32_t p = 0; p < type->n_params; ++p) {
     if (aether_param_check(&type->params[p], node->params[p])) {
-      return patch_bad_value(node, &type->params[p],
-                             (double)node->params[p], file, node->pos, err);
+      return patch_bad_value(
+        node, &type->params[p], (double)node->params[p], file, node->pos, err);
     }
   }
 
@@ -50,19 +50,30 @@ resolve_inputs(const AetherPatch* const patch,
       continue;
     }
     if (k >= type->n_inputs) {
-      return patch_error(err, AETHER_ERR_BAD_PORT, file, node->pos,
-                         "node \"%s\" (%s): no input %u", node->name,
-                         type->name, k);
+      return patch_error(err,
+                         AETHER_ERR_BAD_PORT,
+                         file,
+                         node->pos,
+                         "node \"%s\" (%s): no input %u",
+                         node->name,
+                         type->name,
+                         k);
     }
 
     const AetherPatchInput* const in    = &node->inputs[k];
     const char* const             iname = type->inputs[k].name;
     const uint32_t                s     = patch_find_index(patch, in->source);
     if (s == PATCH_NONE) {
-      return patch_error(err, AETHER_ERR_NOT_FOUND, file, in->pos,
+      return patch_error(err,
+                         AETHER_ERR_NOT_FOUND,
+                         file,
+                         in->pos,
                          "node \"%s\" (%s): ae:%s names node \"%s\", which "
                          "does not exist",
-                         node->name, type->name, iname, in->source);
+                         node->name,
+                         type->name,
+                         iname,
+                         in->source);
     }
 
     const AetherNodeType* const st = patch->nodes[s].type;
@@ -71,17 +82,31 @@ resolve_inputs(const AetherPatch* const patch,
       char outputs[256];
       list_outputs(outputs, sizeof(outputs), st);
       if (!st->n_outputs) {
-        return patch_error(err, AETHER_ERR_BAD_PORT, file, in->pos,
+        return patch_error(err,
+                           AETHER_ERR_BAD_PORT,
+                           file,
+                           in->pos,
                            "node \"%s\" (%s): ae:%s names node \"%s\" (%s), "
                            "which has no outputs",
-                           node->name, type->name, iname, in->source,
+                           node->name,
+                           type->name,
+                           iname,
+                           in->source,
                            st->name);
       }
-      return patch_error(err, AETHER_ERR_BAD_PORT, file, in->pos,
+      return patch_error(err,
+                         AETHER_ERR_BAD_PORT,
+                         file,
+                         in->pos,
                          "node \"%s\" (%s): ae:%s names output \"%s\" of "
                          "node \"%s\" (%s), which has outputs %s",
-                         node->name, type->name, iname, in->output,
-                         in->source, st->name, outputs);
+                         node->name,
+                         type->name,
+                         iname,
+                         in->output,
+                         in->source,
+                         st->name,
+                         outputs);
     }
     res->src[(size_t)i * AETHER_MAX_INPUTS + k] = s;
     res->out[(size_t)i * AETHER_MAX_INPUTS + k] = (uint8_t)o;
@@ -100,54 +125,93 @@ resolve_macro(const AetherPatch* const patch,
   const unsigned                idx  = mac->macro + 1U;
 
   if (mac->macro >= AETHER_N_MACROS) {
-    return patch_error(err, AETHER_ERR_BAD_VALUE, file, mac->pos,
+    return patch_error(err,
+                       AETHER_ERR_BAD_VALUE,
+                       file,
+                       mac->pos,
                        "macro mapping: ae:index %u is not a macro (1 to %u)",
-                       idx, (unsigned)AETHER_N_MACROS);
+                       idx,
+                       (unsigned)AETHER_N_MACROS);
   }
 
   const uint32_t n = patch_find_index(patch, mac->node);
   if (n == PATCH_NONE) {
-    return patch_error(err, AETHER_ERR_NOT_FOUND, file, mac->pos,
+    return patch_error(err,
+                       AETHER_ERR_NOT_FOUND,
+                       file,
+                       mac->pos,
                        "macro %u: ae:node names node \"%s\", which does not "
                        "exist",
-                       idx, mac->node);
+                       idx,
+                       mac->node);
   }
 
   const AetherNodeType* const type = patch->nodes[n].type;
-  const int                   p = aether_node_type_param_index(type, mac->param);
+  const int p = aether_node_type_param_index(type, mac->param);
   if (p < 0) {
-    return patch_error(err, AETHER_ERR_BAD_PARAM, file, mac->pos,
+    return patch_error(err,
+                       AETHER_ERR_BAD_PARAM,
+                       file,
+                       mac->pos,
                        "macro %u: node \"%s\" (%s) has no parameter ae:%s",
-                       idx, mac->node, type->name, mac->param);
+                       idx,
+                       mac->node,
+                       type->name,
+                       mac->param);
   }
 
   const AetherParamDesc* const d = &type->params[p];
   if (!isfinite(mac->min) || !isfinite(mac->max) || mac->min < d->min ||
       mac->min > d->max || mac->max < d->min || mac->max > d->max) {
-    return patch_error(err, AETHER_ERR_BAD_VALUE, file, mac->pos,
+    return patch_error(err,
+                       AETHER_ERR_BAD_VALUE,
+                       file,
+                       mac->pos,
                        "macro %u on node \"%s\" (%s) ae:%s: range %g to %g is "
                        "outside %g to %g",
-                       idx, mac->node, type->name, d->name, (double)mac->min,
-                       (double)mac->max, (double)d->min, (double)d->max);
+                       idx,
+                       mac->node,
+                       type->name,
+                       d->name,
+                       (double)mac->min,
+                       (double)mac->max,
+                       (double)d->min,
+                       (double)d->max);
   }
   if (mac->curve == AETHER_CURVE_EXPONENTIAL &&
       (mac->min <= 0.0f || mac->max <= 0.0f)) {
-    return patch_error(err, AETHER_ERR_BAD_VALUE, file, mac->pos,
+    return patch_error(err,
+                       AETHER_ERR_BAD_VALUE,
+                       file,
+                       mac->pos,
                        "macro %u on node \"%s\" (%s) ae:%s: ae:exponential "
                        "needs ae:min and ae:max above 0",
-                       idx, mac->node, type->name, d->name);
+                       idx,
+                       mac->node,
+                       type->name,
+                       d->name);
   }
   if ((unsigned)mac->curve > (unsigned)AETHER_CURVE_SQUARE) {
-    return patch_error(err, AETHER_ERR_BAD_VALUE, file, mac->pos,
-                       "macro %u: unknown curve %d", idx, (int)mac->curve);
+    return patch_error(err,
+                       AETHER_ERR_BAD_VALUE,
+                       file,
+                       mac->pos,
+                       "macro %u: unknown curve %d",
+                       idx,
+                       (int)mac->curve);
   }
 
   for (uint32_t j = 0; j < m; ++j) {
-    if (patch->macros[j].macro == mac->macro &&
-        res->macro_node[j] == n && res->macro_param[j] == (uint32_t)p) {
-      return patch_error(err, AETHER_ERR_DUPLICATE, file, mac->pos,
+    if (patch->macros[j].macro == mac->macro && res->macro_node[j] == n &&
+        res->macro_param[j] == (uint32_t)p) {
+      return patch_error(err,
+                         AETHER_ERR_DUPLICATE,
+                         file,
+                         mac->pos,
                          "macro %u is mapped to node \"%s\" ae:%s twice",
-                         idx, mac->node, d->name);
+                         idx,
+                         mac->node,
+                         d->name);
     }
   }
 
@@ -183,7 +247,7 @@ report_cycle(const AetherPatch* const   patch,
 
   memset(step, 0, (size_t)n * sizeof(uint32_t));
   while (!step[v]) {
-    step[v]      = ++steps;
+    step[v]          = ++steps;
     walk[steps - 1U] = v;
     for (uint8_t k = 0; k < AETHER_MAX_INPUTS; ++k) {
       const uint32_t s = res->src[(size_t)v * AETHER_MAX_INPUTS + k];
@@ -215,8 +279,11 @@ report_cycle(const AetherPatch* const   patch,
       plen += (size_t)snprintf(path + plen, sizeof(path) - plen, " -> ...");
     }
     const uint32_t c = walk[first + (r + len - (t % len)) % len];
-    const int      w = snprintf(path + plen, sizeof(path) - plen, "%s%s",
-                                t ? " -> " : "", patch->nodes[c].name);
+    const int      w = snprintf(path + plen,
+                           sizeof(path) - plen,
+                           "%s%s",
+                           t ? " -> " : "",
+                           patch->nodes[c].name);
     if (w < 0 || (size_t)w >= sizeof(path) - plen) {
       break;
     }
@@ -225,11 +292,16 @@ report_cycle(const AetherPatch* const   patch,
 
   const AetherPatchNode* const c0 = &patch->nodes[walk[first + r]];
   const uint8_t                k  = via[first + r];
-  return patch_error(err, AETHER_ERR_CYCLE, patch->filename,
+  return patch_error(err,
+                     AETHER_ERR_CYCLE,
+                     patch->filename,
                      c0->inputs[k].pos,
                      "node \"%s\" (%s): ae:%s closes a cycle without a delay "
                      "node: %s",
-                     c0->name, c0->type->name, c0->type->inputs[k].name, path);
+                     c0->name,
+                     c0->type->name,
+                     c0->type->inputs[k].name,
+                     path);
 }
 
 /* Kahn's algorithm over the edges that count. */
@@ -318,8 +390,8 @@ patch_resolve(const AetherPatch* const patch,
 {
   const size_t n = patch->n_nodes;
   memset(res, 0, sizeof(*res));
-  res->src   = (uint32_t*)malloc((n * AETHER_MAX_INPUTS + 1U) * sizeof(uint32_t));
-  res->out   = (uint8_t*)malloc(n * AETHER_MAX_INPUTS + 1U);
+  res->src = (uint32_t*)malloc((n * AETHER_MAX_INPUTS + 1U) * sizeof(uint32_t));
+  res->out = (uint8_t*)malloc(n * AETHER_MAX_INPUTS + 1U);
   res->order = (uint32_t*)malloc((n + 1U) * sizeof(uint32_t));
   if (!res->src || !res->out || !res->order) {
     return aether_error(err, AETHER_ERR_NO_MEMORY, "out of memory");

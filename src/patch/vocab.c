@@ -44,10 +44,10 @@ typedef struct {
 } Term;
 
 typedef struct {
-  Term*       terms;
-  uint32_t    n_terms;
-  uint32_t    cap_terms;
-  PatchMap    index;
+  Term*        terms;
+  uint32_t     n_terms;
+  uint32_t     cap_terms;
+  PatchMap     index;
   AetherError* err;
 } Vocab;
 
@@ -74,10 +74,12 @@ add(Vocab* const      v,
     const char* const comment)
 {
   if (!valid_local_name(name)) {
-    return aether_error(v->err, AETHER_ERR_BAD_ARG,
-                        "registry: \"%.64s\" is not a valid name ([A-Za-z0-9_-], "
-                        "1 to 63, not starting with '-')",
-                        name ? name : "(null)");
+    return aether_error(
+      v->err,
+      AETHER_ERR_BAD_ARG,
+      "registry: \"%.64s\" is not a valid name ([A-Za-z0-9_-], "
+      "1 to 63, not starting with '-')",
+      name ? name : "(null)");
   }
 
   uint32_t t = patch_map_find(&v->index, name, strlen(name), term_name, v);
@@ -126,60 +128,112 @@ add_core(Vocab* const v)
     const char* label;
     const char* comment;
   } core[] = {
-    { "Patch", SECTION_CLASSES, ROLE_CLASS, "Patch",
+    { "Patch",
+      SECTION_CLASSES,
+      ROLE_CLASS,
+      "Patch",
       "A patch: the node graph, its parameter values and how the host's "
       "macro controls map onto it. A document describes one patch, usually "
       "<>, with ae:formatVersion and any number of ae:macro mappings; its "
       "nodes are the resources node:NAME (<urn:aether:node:NAME>) of the "
       "same document." },
-    { "Node", SECTION_CLASSES, ROLE_CLASS, "Node",
+    { "Node",
+      SECTION_CLASSES,
+      ROLE_CLASS,
+      "Node",
       "A processing node. A node is a resource node:NAME, NAME being 1 to 63 "
       "of A-Z a-z 0-9 _ -, with exactly one type (a subclass of ae:Node), "
       "its parameters as properties with numbers or choices, and its inputs "
       "as properties naming a node output: node:NAME for the source's first "
       "output or node:NAME.OUTPUT for another." },
-    { "MacroMapping", SECTION_CLASSES, ROLE_CLASS, "Macro mapping",
+    { "MacroMapping",
+      SECTION_CLASSES,
+      ROLE_CLASS,
+      "Macro mapping",
       "The object of ae:macro, usually a blank node [ ... ]: host macro "
       "ae:index drives parameter ae:param of node ae:node between ae:min "
       "and ae:max along ae:curve." },
-    { "Choice", SECTION_CLASSES, ROLE_CLASS, "Choice",
+    { "Choice",
+      SECTION_CLASSES,
+      ROLE_CLASS,
+      "Choice",
       "A named value of an enumerated parameter, such as a waveform." },
-    { "Curve", SECTION_CLASSES, ROLE_CLASS, "Curve",
+    { "Curve",
+      SECTION_CLASSES,
+      ROLE_CLASS,
+      "Curve",
       "The shape of a macro mapping between ae:min and ae:max." },
-    { "formatVersion", SECTION_PROPERTIES, ROLE_PROPERTY, "format version",
+    { "formatVersion",
+      SECTION_PROPERTIES,
+      ROLE_PROPERTY,
+      "format version",
       "The version of the patch format the document is written in (an "
       "integer; this vocabulary is version 1). A patch without it is read "
       "as version 1; other versions are refused." },
-    { "macro", SECTION_PROPERTIES, ROLE_PROPERTY, "macro",
+    { "macro",
+      SECTION_PROPERTIES,
+      ROLE_PROPERTY,
+      "macro",
       "A macro mapping of the patch (an ae:MacroMapping)." },
-    { "index", SECTION_PROPERTIES, ROLE_PROPERTY, "macro index",
+    { "index",
+      SECTION_PROPERTIES,
+      ROLE_PROPERTY,
+      "macro index",
       "Macro mapping: which host macro control drives the parameter, 1 to "
       "8 (ports macro1 to macro8)." },
-    { "node", SECTION_PROPERTIES, ROLE_PROPERTY, "node",
+    { "node",
+      SECTION_PROPERTIES,
+      ROLE_PROPERTY,
+      "node",
       "Macro mapping: the node whose parameter the macro drives (node:NAME)." },
-    { "param", SECTION_PROPERTIES, ROLE_PROPERTY, "parameter",
+    { "param",
+      SECTION_PROPERTIES,
+      ROLE_PROPERTY,
+      "parameter",
       "Macro mapping: the parameter the macro drives (ae:NAME)." },
-    { "min", SECTION_PROPERTIES, ROLE_PROPERTY, "minimum",
+    { "min",
+      SECTION_PROPERTIES,
+      ROLE_PROPERTY,
+      "minimum",
       "Macro mapping: the parameter's value when the macro is at 0, inside "
       "the parameter's range (default: its lowest value)." },
-    { "max", SECTION_PROPERTIES, ROLE_PROPERTY, "maximum",
+    { "max",
+      SECTION_PROPERTIES,
+      ROLE_PROPERTY,
+      "maximum",
       "Macro mapping: the parameter's value when the macro is at 1, inside "
       "the parameter's range (default: its highest value)." },
-    { "curve", SECTION_PROPERTIES, ROLE_PROPERTY, "curve",
+    { "curve",
+      SECTION_PROPERTIES,
+      ROLE_PROPERTY,
+      "curve",
       "Macro mapping: the shape between ae:min and ae:max, an ae:Curve "
       "(default ae:linear)." },
-    { "linear", SECTION_VALUES, ROLE_CURVE, "linear",
+    { "linear",
+      SECTION_VALUES,
+      ROLE_CURVE,
+      "linear",
       "Curve: min + v * (max - min)." },
-    { "exponential", SECTION_VALUES, ROLE_CURVE, "exponential",
+    { "exponential",
+      SECTION_VALUES,
+      ROLE_CURVE,
+      "exponential",
       "Curve: min * (max / min)^v, even steps in pitch for frequencies; "
       "ae:min and ae:max must be above 0." },
-    { "square", SECTION_VALUES, ROLE_CURVE, "square",
+    { "square",
+      SECTION_VALUES,
+      ROLE_CURVE,
+      "square",
       "Curve: min + v^2 * (max - min), for levels." },
   };
 
   for (size_t i = 0; i < sizeof(core) / sizeof(core[0]); ++i) {
-    const AetherStatus st = add(v, core[i].name, core[i].section,
-                                core[i].role, core[i].label, core[i].comment);
+    const AetherStatus st = add(v,
+                                core[i].name,
+                                core[i].section,
+                                core[i].role,
+                                core[i].label,
+                                core[i].comment);
     if (st) {
       return st;
     }
@@ -260,30 +314,37 @@ check_type(Vocab* const v, const AetherNodeType* const t)
 {
   if (t->n_params > AETHER_MAX_PARAMS || t->n_inputs > AETHER_MAX_INPUTS ||
       t->n_outputs > AETHER_MAX_OUTPUTS) {
-    return aether_error(v->err, AETHER_ERR_BAD_ARG,
+    return aether_error(v->err,
+                        AETHER_ERR_BAD_ARG,
                         "registry: %s has too many parameters or ports",
                         t->name);
   }
   for (uint32_t p = 0; p < t->n_params; ++p) {
     const AetherParamDesc* const d = &t->params[p];
     if (aether_node_type_input_index(t, d->name) >= 0) {
-      return aether_error(v->err, AETHER_ERR_BAD_ARG,
+      return aether_error(v->err,
+                          AETHER_ERR_BAD_ARG,
                           "registry: %s has a parameter and an input called "
                           "\"%s\"",
-                          t->name, d->name);
+                          t->name,
+                          d->name);
     }
     if (d->kind == AETHER_PARAM_ENUM && !d->choices) {
-      return aether_error(v->err, AETHER_ERR_BAD_ARG,
+      return aether_error(v->err,
+                          AETHER_ERR_BAD_ARG,
                           "registry: %s parameter %s is an enum without "
                           "choices",
-                          t->name, d->name);
+                          t->name,
+                          d->name);
     }
   }
   for (uint32_t o = 0; o < t->n_outputs; ++o) {
     if (!valid_local_name(t->outputs[o].name)) {
-      return aether_error(v->err, AETHER_ERR_BAD_ARG,
+      return aether_error(v->err,
+                          AETHER_ERR_BAD_ARG,
                           "registry: %s output \"%.64s\" is not a valid name",
-                          t->name, t->outputs[o].name);
+                          t->name,
+                          t->outputs[o].name);
     }
   }
   return AETHER_SUCCESS;
@@ -313,14 +374,14 @@ add_type(Vocab* const v, const AetherNodeType* const t)
   }
   put_list(&s, "Inputs", t->inputs, t->n_inputs);
   put_list(&s, "Outputs", t->outputs, t->n_outputs);
-  st = s.failed ? AETHER_ERR_NO_MEMORY
-                     : add(v, t->name, SECTION_TYPES, ROLE_TYPE, t->label,
-                           text_of(&s));
+  st = s.failed
+         ? AETHER_ERR_NO_MEMORY
+         : add(v, t->name, SECTION_TYPES, ROLE_TYPE, t->label, text_of(&s));
   free(s.data);
 
   /* Its parameters and their choices */
   for (uint32_t p = 0; !st && p < t->n_params; ++p) {
-    const AetherParamDesc* const d = &t->params[p];
+    const AetherParamDesc* const d  = &t->params[p];
     PatchBuf                     ps = { NULL, 0, 0, false };
     patch_buf_puts(&ps, "Parameter of ae:");
     patch_buf_puts(&ps, t->name);
@@ -328,8 +389,12 @@ add_type(Vocab* const v, const AetherNodeType* const t)
     put_text(&ps, d->comment ? d->comment : d->label, false);
     put_range(&ps, d);
     st = ps.failed ? AETHER_ERR_NO_MEMORY
-                        : add(v, d->name, SECTION_PROPERTIES, ROLE_PROPERTY,
-                              d->label, text_of(&ps));
+                   : add(v,
+                         d->name,
+                         SECTION_PROPERTIES,
+                         ROLE_PROPERTY,
+                         d->label,
+                         text_of(&ps));
     free(ps.data);
 
     for (uint32_t c = 0;
@@ -342,8 +407,12 @@ add_type(Vocab* const v, const AetherNodeType* const t)
       patch_buf_puts(&cs, t->name);
       patch_buf_puts(&cs, ".");
       st = cs.failed ? AETHER_ERR_NO_MEMORY
-                          : add(v, d->choices[c], SECTION_VALUES, ROLE_CHOICE,
-                                d->choices[c], text_of(&cs));
+                     : add(v,
+                           d->choices[c],
+                           SECTION_VALUES,
+                           ROLE_CHOICE,
+                           d->choices[c],
+                           text_of(&cs));
       free(cs.data);
     }
   }
@@ -356,17 +425,21 @@ add_type(Vocab* const v, const AetherNodeType* const t)
     patch_buf_puts(&is, t->name);
     patch_buf_puts(&is, ": ");
     put_text(&is, d->comment ? d->comment : d->label, true);
-    patch_buf_puts(&is, " Its value names a node output (node:NAME or "
-                             "node:NAME.OUTPUT).");
+    patch_buf_puts(&is,
+                   " Its value names a node output (node:NAME or "
+                   "node:NAME.OUTPUT).");
     st = is.failed ? AETHER_ERR_NO_MEMORY
-                        : add(v, d->name, SECTION_PROPERTIES, ROLE_PROPERTY,
-                              d->label, text_of(&is));
+                   : add(v,
+                         d->name,
+                         SECTION_PROPERTIES,
+                         ROLE_PROPERTY,
+                         d->label,
+                         text_of(&is));
     free(is.data);
   }
 
-  return st == AETHER_ERR_NO_MEMORY
-           ? aether_error(v->err, st, "out of memory")
-           : st;
+  return st == AETHER_ERR_NO_MEMORY ? aether_error(v->err, st, "out of memory")
+                                    : st;
 }
 
 static void
@@ -441,7 +514,9 @@ static AetherStatus
 write_vocab(const Vocab* const v, char** const text)
 {
   static const char* const headings[N_SECTIONS] = {
-    "Classes", "Node types", "Properties: parameters, inputs, the patch's",
+    "Classes",
+    "Node types",
+    "Properties: parameters, inputs, the patch's",
     "Values: choices and curves"
   };
 
@@ -512,15 +587,18 @@ aether_patch_vocabulary(char** const text, AetherError* const err)
   AetherStatus st = add_core(&v);
   for (uint32_t i = 0; !st && i < aether_registry_count(); ++i) {
     const AetherNodeType* const t = aether_registry_get(i);
-    const uint32_t other = patch_map_find(&v.index, t->name, strlen(t->name),
-                                          term_name, &v);
+    const uint32_t              other =
+      patch_map_find(&v.index, t->name, strlen(t->name), term_name, &v);
     if (other != PATCH_NONE && v.terms[other].section == SECTION_CLASSES) {
-      st = aether_error(err, AETHER_ERR_BAD_ARG,
+      st = aether_error(err,
+                        AETHER_ERR_BAD_ARG,
                         "registry: a node type may not be called %s",
                         t->name);
     } else if (other != PATCH_NONE && (v.terms[other].roles & ROLE_TYPE)) {
-      st = aether_error(err, AETHER_ERR_DUPLICATE,
-                        "registry: two node types are called %s", t->name);
+      st = aether_error(err,
+                        AETHER_ERR_DUPLICATE,
+                        "registry: two node types are called %s",
+                        t->name);
     } else {
       st = add_type(&v, t);
     }

@@ -20,8 +20,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* node:NAME[.OUTPUT], or the full IRI for a name that starts with '-'
+   (which a Turtle prefixed name cannot). */
 static void
-put_param(PatchBuf* const b, const AetherParamDesc* const desc, const float value)
+put_node_ref(PatchBuf* const   b,
+             const char* const name,
+             const char* const output)
+{
+  const bool full = name[0] == '-';
+  patch_buf_puts(b, full ? "<" AETHER_PATCH_NODE_NS : "node:");
+  patch_buf_puts(b, name);
+  if (output) {
+    patch_buf_puts(b, ".");
+    patch_buf_puts(b, output);
+  }
+  patch_buf_puts(b, full ? ">" : "");
+}
+
+static void
+put_param(PatchBuf* const              b,
+          const AetherParamDesc* const desc,
+          const float                  value)
 {
   patch_buf_puts(b, " ;\n\tae:");
   patch_buf_puts(b, desc->name);
@@ -53,8 +72,8 @@ put_node(PatchBuf* const            b,
   const AetherPatchNode* const node = &patch->nodes[i];
   const AetherNodeType* const  type = node->type;
 
-  patch_buf_puts(b, "\nnode:");
-  patch_buf_puts(b, node->name);
+  patch_buf_puts(b, "\n");
+  put_node_ref(b, node->name, NULL);
   patch_buf_puts(b, " a ae:");
   patch_buf_puts(b, type->name);
   for (uint32_t p = 0; p < type->n_params; ++p) {
@@ -68,12 +87,14 @@ put_node(PatchBuf* const            b,
     const AetherNodeType* const st = patch->nodes[s].type;
     patch_buf_puts(b, " ;\n\tae:");
     patch_buf_puts(b, type->inputs[k].name);
-    patch_buf_puts(b, " node:");
-    patch_buf_puts(b, patch->nodes[s].name);
-    if (st->n_outputs > 1U) { /* name the output where there is a choice */
-      patch_buf_puts(b, ".");
-      patch_buf_puts(b, st->outputs[res->out[(size_t)i * AETHER_MAX_INPUTS + k]].name);
-    }
+    patch_buf_puts(b, " ");
+    put_node_ref(/* name the output where there is a choice */
+                 b,
+                 patch->nodes[s].name,
+                 st->n_outputs > 1U
+                   ? st->outputs[res->out[(size_t)i * AETHER_MAX_INPUTS + k]]
+                       .name
+                   : NULL);
   }
   patch_buf_puts(b, " .\n");
 }
@@ -83,8 +104,8 @@ put_macro(PatchBuf* const b, const AetherPatchMacro* const mac)
 {
   patch_buf_puts(b, " ;\n\tae:macro [\n\t\tae:index ");
   patch_buf_put_uint(b, mac->macro + 1U);
-  patch_buf_puts(b, " ;\n\t\tae:node node:");
-  patch_buf_puts(b, mac->node);
+  patch_buf_puts(b, " ;\n\t\tae:node ");
+  put_node_ref(b, mac->node, NULL);
   patch_buf_puts(b, " ;\n\t\tae:param ae:");
   patch_buf_puts(b, mac->param);
   patch_buf_puts(b, " ;\n\t\tae:min ");

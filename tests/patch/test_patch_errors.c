@@ -61,8 +61,8 @@ static void
 test_nul_byte_and_size(void** state)
 {
   (void)state;
-  AetherError  err   = { AETHER_SUCCESS, "" };
-  AetherPatch* patch = NULL;
+  AetherError  err    = { AETHER_SUCCESS, "" };
+  AetherPatch* patch  = NULL;
   const char   text[] = "@prefix ae: <urn:aether:> .\nnode\0:g a ae:Gain .\n";
   assert_int_equal(
     aether_patch_parse(text, sizeof(text) - 1U, "t.ttl", &patch, &err),
@@ -234,8 +234,8 @@ test_too_many_nodes(void** state)
   char* const  text = (char*)malloc(size);
   size_t       len  = (size_t)snprintf(text, size, PREFIXES);
   for (uint32_t i = 0; i <= AETHER_MAX_NODES; ++i) {
-    len += (size_t)snprintf(text + len, size - len,
-                            "node:n%u a ae:Gain .\n", (unsigned)i);
+    len += (size_t)snprintf(
+      text + len, size - len, "node:n%u a ae:Gain .\n", (unsigned)i);
   }
   AetherError err = { AETHER_SUCCESS, "" };
   assert_int_equal(util_parse_error(text, &err), AETHER_ERR_FULL);
@@ -249,6 +249,12 @@ static void
 test_format_version(void** state)
 {
   (void)state;
+  expect(PREFIXES "<> a ae:Patch ; ae:macro [ ae:index 99 ] ;\n"
+                  "  ae:formatVersion 2 .\n"
+                  "node:g a ae:Gain ; ae:frobnicate 1 .\n",
+         AETHER_ERR_UNSUPPORTED,
+         "t.ttl:4:20: unsupported ae:formatVersion 2 (this version of Aether "
+         "reads 1)");
   expect(PREFIXES "<> a ae:Patch ; ae:formatVersion 2 .\n",
          AETHER_ERR_UNSUPPORTED,
          "t.ttl:3:34: unsupported ae:formatVersion 2 (this version of Aether "
@@ -354,24 +360,24 @@ test_file_errors(void** state)
   assert_string_equal(err.message, "/nonexistent/p.ttl: no such file");
   assert_null(patch);
 
-  assert_int_equal(aether_patch_read_file("/tmp", &patch, &err),
-                   AETHER_ERR_IO);
+  assert_int_equal(aether_patch_read_file("/tmp", &patch, &err), AETHER_ERR_IO);
   assert_string_equal(err.message, "/tmp: is a directory, not a patch file");
 
   assert_int_equal(aether_patch_read_file("/dev/null", &patch, &err),
                    AETHER_ERR_IO);
   assert_string_equal(err.message, "/dev/null: not a regular file");
 
-  char path[] = "/tmp/aether-patch-XXXXXX";
-  const int fd = mkstemp(path);
+  char      path[] = "/tmp/aether-patch-XXXXXX";
+  const int fd     = mkstemp(path);
   assert_true(fd >= 0);
   assert_int_equal(ftruncate(fd, (off_t)AETHER_PATCH_MAX_SIZE + 1), 0);
   close(fd);
-  assert_int_equal(aether_patch_read_file(path, &patch, &err),
-                   AETHER_ERR_FULL);
+  assert_int_equal(aether_patch_read_file(path, &patch, &err), AETHER_ERR_FULL);
   char expected[256];
-  snprintf(expected, sizeof(expected),
-           "%s: file too large (16777217 bytes, at most 16777216)", path);
+  snprintf(expected,
+           sizeof(expected),
+           "%s: file too large (16777217 bytes, at most 16777216)",
+           path);
   assert_string_equal(err.message, expected);
 
   /* Unreadable (root reads anything: nothing to test then). */
@@ -381,14 +387,14 @@ test_file_errors(void** state)
   fclose(f);
   assert_int_equal(aether_patch_read_file(path, &patch, &err),
                    AETHER_ERR_BAD_VALUE);
-  snprintf(expected, sizeof(expected),
+  snprintf(expected,
+           sizeof(expected),
            "%s:3:28: node \"g\" (Gain): ae:gain 5 is out of range (0 to 4)",
            path);
   assert_string_equal(err.message, expected);
   if (geteuid() != 0) {
     chmod(path, 0);
-    assert_int_equal(aether_patch_read_file(path, &patch, &err),
-                     AETHER_ERR_IO);
+    assert_int_equal(aether_patch_read_file(path, &patch, &err), AETHER_ERR_IO);
     snprintf(expected, sizeof(expected), "%s: permission denied", path);
     assert_string_equal(err.message, expected);
   }

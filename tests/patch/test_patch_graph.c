@@ -71,8 +71,7 @@ same(const AetherHandle a, const AetherHandle b)
   return a.index == b.index && a.generation == b.generation;
 }
 
-static const char* const first_text =
-  PREFIXES
+static const char* const first_text = PREFIXES
   "<> a ae:Patch ; ae:macro [ ae:index 1 ; ae:node node:amp ; "
   "ae:param ae:gain ; ae:min 0.5 ; ae:max 2 ] ,\n"
   "  [ ae:index 2 ; ae:node node:other ; ae:param ae:gain ] .\n"
@@ -119,15 +118,14 @@ test_apply_keeps_instances_of_the_same_name_and_type(void** state)
   /* amp, in: kept. other: kept, its mapping gone (a fresh instance, see
      aether_patch_apply). knob: a Gain now. gone: removed. new: added. */
   AetherPatch* const second = util_parse(
-    PREFIXES
-    "<> a ae:Patch ; ae:macro [ ae:index 1 ; ae:node node:amp ; "
-    "ae:param ae:gain ; ae:min 1 ; ae:max 3 ; ae:curve ae:square ] .\n"
-    "node:in a ae:AudioIn .\n"
-    "node:amp a ae:Gain ; ae:in node:in.left .\n"
-    "node:other a ae:Gain ; ae:in node:new ; ae:cv node:knob .\n"
-    "node:knob a ae:Gain .\n"
-    "node:new a ae:Gain ; ae:gain 2 ; ae:in node:amp .\n"
-    "node:out a ae:AudioOut ; ae:left node:other .\n");
+    PREFIXES "<> a ae:Patch ; ae:macro [ ae:index 1 ; ae:node node:amp ; "
+             "ae:param ae:gain ; ae:min 1 ; ae:max 3 ; ae:curve ae:square ] .\n"
+             "node:in a ae:AudioIn .\n"
+             "node:amp a ae:Gain ; ae:in node:in.left .\n"
+             "node:other a ae:Gain ; ae:in node:new ; ae:cv node:knob .\n"
+             "node:knob a ae:Gain .\n"
+             "node:new a ae:Gain ; ae:gain 2 ; ae:in node:amp .\n"
+             "node:out a ae:AudioOut ; ae:left node:other .\n");
   apply_ok(second, graph);
   assert_graph_is(graph, second);
   assert_true(same(handle(graph, "amp"), amp));
@@ -159,10 +157,10 @@ test_a_refused_patch_changes_nothing(void** state)
   const AetherHandle amp    = handle(graph, "amp");
 
   /* Descriptions made by hand are not checked until applied. */
-  AetherPatch* const bad = util_parse(PREFIXES
-                                      "node:in a ae:AudioIn .\n"
-                                      "node:amp a ae:Gain ; ae:in node:in .\n"
-                                      "node:b a ae:Gain ; ae:in node:amp .\n");
+  AetherPatch* const bad =
+    util_parse(PREFIXES "node:in a ae:AudioIn .\n"
+                        "node:amp a ae:Gain ; ae:in node:in .\n"
+                        "node:b a ae:Gain ; ae:in node:amp .\n");
   AetherPatchNode node = *aether_patch_find(bad, "amp");
   AetherError     err  = { AETHER_SUCCESS, "" };
   memcpy(node.name, "c", 2);
@@ -200,7 +198,8 @@ test_put_and_delete_one_node(void** state)
   const AetherHandle     other = handle(graph, "other");
   AetherPatchNode        node;
   const AetherPatchValue gain = { AETHER_PATCH_NUMBER, 3.0, NULL };
-  const AetherPatchValue src  = { AETHER_PATCH_IRI, 0.0,
+  const AetherPatchValue src  = { AETHER_PATCH_IRI,
+                                  0.0,
                                   "urn:aether:node:in.left" };
   assert_int_equal(aether_patch_node_init(&node, "other", "Gain", &err),
                    AETHER_SUCCESS);
@@ -221,12 +220,12 @@ test_put_and_delete_one_node(void** state)
   char* const before = write_graph(graph);
   assert_int_equal(aether_patch_node_init(&node, "amp", "Gain", &err),
                    AETHER_SUCCESS);
-  const AetherPatchValue loop = { AETHER_PATCH_IRI, 0.0,
+  const AetherPatchValue loop = { AETHER_PATCH_IRI,
+                                  0.0,
                                   "urn:aether:node:gone" };
   assert_int_equal(aether_patch_node_set(&node, "in", &loop, &err),
                    AETHER_SUCCESS);
-  assert_int_equal(aether_patch_put_node(graph, &node, &err),
-                   AETHER_ERR_CYCLE);
+  assert_int_equal(aether_patch_put_node(graph, &node, &err), AETHER_ERR_CYCLE);
   assert_string_equal(err.message,
                       "node \"amp\" (Gain): ae:in closes a cycle without a "
                       "delay node: \"gone\" depends on \"amp\"");
@@ -239,7 +238,8 @@ test_put_and_delete_one_node(void** state)
   assert_string_equal(err.message,
                       "node \"amp\" exists with type Gain, not AudioIn "
                       "(delete it first to change its type)");
-  const AetherPatchValue nowhere = { AETHER_PATCH_IRI, 0.0,
+  const AetherPatchValue nowhere = { AETHER_PATCH_IRI,
+                                     0.0,
                                      "urn:aether:node:nowhere" };
   assert_int_equal(aether_patch_node_init(&node, "fresh", "Gain", &err),
                    AETHER_SUCCESS);
@@ -286,7 +286,7 @@ render(AetherEngine* const e,
     for (uint32_t i = 0; i < AETHER_BUFFER_SIZE; ++i) {
       in[i] = 0.25f * sinf((float)(done + i) * 0.05f);
     }
-    const float* const ins[2] = { in, in };
+    const float* const ins[2]  = { in, in };
     float* const       outs[2] = { left + done, right + done };
     aether_engine_process(e, ins, outs, AETHER_BUFFER_SIZE);
   }
@@ -294,8 +294,11 @@ render(AetherEngine* const e,
 
 /* Load `path` into a fresh engine, render, and save it. */
 static char*
-load_render_save(const char* const path, const char* const text, float* left,
-                 float* right, const uint32_t n)
+load_render_save(const char* const path,
+                 const char* const text,
+                 float*            left,
+                 float*            right,
+                 const uint32_t    n)
 {
   AetherPatch* patch = NULL;
   AetherError  err   = { AETHER_SUCCESS, "" };
@@ -324,20 +327,22 @@ load_render_save(const char* const path, const char* const text, float* left,
   return saved;
 }
 
-static void
-test_shipped_patches_load_render_save_load(void** state)
+/* Every patch in `dir_name`: load, render, save, load, save. */
+static uint32_t
+check_dir(const char* const dir_name)
 {
-  (void)state;
   char dir_path[1024];
-  snprintf(dir_path, sizeof(dir_path), "%s/patches", util_source_root());
+  snprintf(dir_path, sizeof(dir_path), "%s/%s", util_source_root(), dir_name);
   DIR* const dir = opendir(dir_path);
-  assert_non_null(dir);
+  if (!dir) {
+    return 0;
+  }
 
-  const uint32_t       n  = 48000U;
-  float* const         l1 = (float*)calloc(n, sizeof(float));
-  float* const         r1 = (float*)calloc(n, sizeof(float));
-  float* const         l2 = (float*)calloc(n, sizeof(float));
-  float* const         r2 = (float*)calloc(n, sizeof(float));
+  const uint32_t       n     = 48000U;
+  float* const         l1    = (float*)calloc(n, sizeof(float));
+  float* const         r1    = (float*)calloc(n, sizeof(float));
+  float* const         l2    = (float*)calloc(n, sizeof(float));
+  float* const         r2    = (float*)calloc(n, sizeof(float));
   uint32_t             count = 0;
   const struct dirent* entry;
   while ((entry = readdir(dir))) {
@@ -364,11 +369,15 @@ test_shipped_patches_load_render_save_load(void** state)
 
     /* The same graph; random nodes are seeded per instance, so only
        deterministic patches give the same samples. */
-    const bool exact = !memcmp(l1, l2, n * sizeof(float)) &&
-                       !memcmp(r1, r2, n * sizeof(float));
+    const bool exact =
+      !memcmp(l1, l2, n * sizeof(float)) && !memcmp(r1, r2, n * sizeof(float));
     const double rms1 = sqrt(e1 / (2.0 * n));
     const double rms2 = sqrt(e2 / (2.0 * n));
-    printf("%s: rms %.4f, reloaded %.4f (%s)\n", entry->d_name, rms1, rms2,
+    printf("%s/%s: rms %.4f, reloaded %.4f (%s)\n",
+           dir_name,
+           entry->d_name,
+           rms1,
+           rms2,
            exact ? "identical samples" : "random nodes reseeded");
     assert_true(rms1 > 0.01); /* it makes a sound */
     assert_true(fabs(rms2 - rms1) < 0.2 * rms1);
@@ -377,11 +386,20 @@ test_shipped_patches_load_render_save_load(void** state)
     ++count;
   }
   closedir(dir);
-  assert_true(count >= 3U);
   free(l1);
   free(r1);
   free(l2);
   free(r2);
+  return count;
+}
+
+static void
+test_shipped_patches_load_render_save_load(void** state)
+{
+  (void)state;
+  assert_true(check_dir("patches") >= 3U);
+  check_dir("ttl/presets");
+  check_dir("ttl/defaults");
 }
 
 /* The documentation's complete examples (```turtle blocks that start with
@@ -396,14 +414,14 @@ test_documented_examples(void** state)
   char* const doc = util_read_file(path, NULL);
   assert_non_null(doc);
 
-  const uint32_t n        = 24000U;
-  float* const   l1       = (float*)calloc(n, sizeof(float));
-  float* const   r1       = (float*)calloc(n, sizeof(float));
-  float* const   l2       = (float*)calloc(n, sizeof(float));
-  float* const   r2       = (float*)calloc(n, sizeof(float));
-  uint32_t       complete = 0;
-  bool           written  = false;
-  static const char fence[] = "```turtle\n";
+  const uint32_t    n        = 24000U;
+  float* const      l1       = (float*)calloc(n, sizeof(float));
+  float* const      r1       = (float*)calloc(n, sizeof(float));
+  float* const      l2       = (float*)calloc(n, sizeof(float));
+  float* const      r2       = (float*)calloc(n, sizeof(float));
+  uint32_t          complete = 0;
+  bool              written  = false;
+  static const char fence[]  = "```turtle\n";
   for (char* at = strstr(doc, fence); at; at = strstr(at, fence)) {
     char* const block = at + sizeof(fence) - 1U;
     char* const end   = strstr(block, "```\n");

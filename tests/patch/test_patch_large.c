@@ -24,7 +24,8 @@ make_patch(const uint32_t n, const bool close_loop, size_t* const len)
   char* const  text = (char*)malloc(size);
   assert_non_null(text);
 
-  size_t at = (size_t)snprintf(text, size,
+  size_t at = (size_t)snprintf(text,
+                               size,
                                PREFIXES "\n<> a ae:Patch ;\n"
                                         "  ae:formatVersion 1 ;\n"
                                         "  ae:macro [ ae:index 1 ; ae:node "
@@ -35,24 +36,31 @@ make_patch(const uint32_t n, const bool close_loop, size_t* const len)
     const uint32_t prev = i - 1U;
     const uint32_t half = i / 2U;
     if (i == 1) { /* the first gain; closing the loop, it reads the last */
-      at += (size_t)snprintf(text + at, size - at,
+      at += (size_t)snprintf(text + at,
+                             size - at,
                              "node:g1 a ae:Gain ;\n"
                              "  ae:gain 0.5 ;\n"
                              "  ae:in node:in.left .\n");
       if (close_loop) {
-        at += (size_t)snprintf(text + at, size - at, "node:g1 ae:cv node:g%u .\n",
-                               n - 2U);
+        at += (size_t)snprintf(
+          text + at, size - at, "node:g1 ae:cv node:g%u .\n", n - 2U);
       }
       continue;
     }
-    at += (size_t)snprintf(text + at, size - at,
+    at += (size_t)snprintf(text + at,
+                           size - at,
                            "node:g%u a ae:Gain ;\n"
                            "  ae:gain %u.%u ;\n"
                            "  ae:in node:g%u ;\n"
                            "  ae:cv node:g%u .\n",
-                           i, (i % 3U), (i % 1000U), prev, half);
+                           i,
+                           (i % 3U),
+                           (i % 1000U),
+                           prev,
+                           half);
   }
-  at += (size_t)snprintf(text + at, size - at,
+  at += (size_t)snprintf(text + at,
+                         size - at,
                          "node:out a ae:AudioOut ; ae:left node:g%u .\n",
                          n - 2U);
   *len = at;
@@ -93,7 +101,11 @@ run(const uint32_t n)
 
   printf("patch_large: %5u nodes: parse %7.2f ms (%zu bytes), write %7.2f ms "
          "(%zu bytes)\n",
-         n, (t1 - t0) * 1e3, len, (t2 - t1) * 1e3, strlen(first));
+         n,
+         (t1 - t0) * 1e3,
+         len,
+         (t2 - t1) * 1e3,
+         strlen(first));
 
   free(second);
   free(first);

@@ -27,13 +27,12 @@ test_nodes_params_and_inputs(void** state)
 {
   (void)state;
   AetherPatch* const patch = util_parse(
-    PREFIXES
-    "<> a ae:Patch ; ae:formatVersion 1 .\n"
-    "node:in a ae:AudioIn .\n"
-    "node:amp a ae:Gain ; ae:gain 1.5 ; ae:in node:in.right .\n"
-    "node:out a ae:AudioOut ;\n"
-    "  ae:left node:amp ;\n"
-    "  ae:right node:in.left .\n");
+    PREFIXES "<> a ae:Patch ; ae:formatVersion 1 .\n"
+             "node:in a ae:AudioIn .\n"
+             "node:amp a ae:Gain ; ae:gain 1.5 ; ae:in node:in.right .\n"
+             "node:out a ae:AudioOut ;\n"
+             "  ae:left node:amp ;\n"
+             "  ae:right node:in.left .\n");
 
   assert_int_equal(aether_patch_n_nodes(patch), 3);
   assert_int_equal(aether_patch_n_macros(patch), 0);
@@ -65,14 +64,14 @@ static void
 test_defaults_and_number_forms(void** state)
 {
   (void)state;
-  AetherPatch* const patch = util_parse(
-    PREFIXES
-    "node:a a ae:Gain .\n"
-    "node:b a ae:Gain ; ae:gain 2 .\n"
-    "node:c a ae:Gain ; ae:gain 2.50 .\n"
-    "node:d a ae:Gain ; ae:gain 25e-1 .\n"
-    "node:e a ae:Gain ; ae:gain \"0.25\"^^<http://www.w3.org/2001/XMLSchema#float> .\n"
-    "node:f a ae:Gain ; ae:gain +1.0E0 .\n");
+  AetherPatch* const patch =
+    util_parse(PREFIXES "node:a a ae:Gain .\n"
+                        "node:b a ae:Gain ; ae:gain 2 .\n"
+                        "node:c a ae:Gain ; ae:gain 2.50 .\n"
+                        "node:d a ae:Gain ; ae:gain 25e-1 .\n"
+                        "node:e a ae:Gain ; ae:gain "
+                        "\"0.25\"^^<http://www.w3.org/2001/XMLSchema#float> .\n"
+                        "node:f a ae:Gain ; ae:gain +1.0E0 .\n");
 
   /* No ae:Patch, no version: version 1, no macros. */
   assert_true(find(patch, "a")->params[0] == 0.8f); /* the default */
@@ -91,10 +90,10 @@ test_any_order_and_split_descriptions(void** state)
   (void)state;
   /* Properties before the type, a node described in two places, a node
      used before it is declared. */
-  AetherPatch* const patch = util_parse(PREFIXES
-                                        "node:b ae:in node:a ; a ae:Gain .\n"
-                                        "node:a a ae:Gain .\n"
-                                        "node:b ae:gain 3 .\n");
+  AetherPatch* const patch =
+    util_parse(PREFIXES "node:b ae:in node:a ; a ae:Gain .\n"
+                        "node:a a ae:Gain .\n"
+                        "node:b ae:gain 3 .\n");
   const AetherPatchNode* const b = find(patch, "b");
   assert_true(b->params[0] == 3.0f);
   assert_string_equal(b->inputs[0].source, "a");
@@ -115,11 +114,13 @@ test_enum_values_by_iri_string_or_index(void** state)
   assert_true(d->max >= 1.0f);
 
   char text[1024];
-  snprintf(text, sizeof(text),
+  snprintf(text,
+           sizeof(text),
            PREFIXES "node:a a ae:Oscillator ; ae:wave ae:%s .\n"
                     "node:b a ae:Oscillator ; ae:wave \"%s\" .\n"
                     "node:c a ae:Oscillator ; ae:wave 1 .\n",
-           d->choices[1], d->choices[1]);
+           d->choices[1],
+           d->choices[1]);
   AetherPatch* const patch = util_parse(text);
   assert_true(find(patch, "a")->params[wave] == 1.0f);
   assert_true(find(patch, "b")->params[wave] == 1.0f);
@@ -163,19 +164,19 @@ test_other_vocabularies_are_left_alone(void** state)
   (void)state;
   /* An LV2 preset around the patch, comments, a trailing dot right after a
      prefixed name, a blank node of another vocabulary. */
-  AetherPatch* const patch = util_parse(
-    "@prefix ae: <urn:aether:> .\n"
-    "@prefix lv2: <http://lv2plug.in/ns/lv2core#> .\n"
-    "@prefix node: <urn:aether:node:> .\n"
-    "@prefix pset: <http://lv2plug.in/ns/ext/presets#> .\n"
-    "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
-    "# A comment\n"
-    "<> a pset:Preset , ae:Patch ;\n"
-    "  rdfs:label \"Thing\" ;\n"
-    "  lv2:port [ lv2:symbol \"macro1\" ] .\n"
-    "node:a a ae:Gain ; rdfs:comment \"the gain\" .\n"
-    "node:b a ae:Gain ; ae:in node:a.\n"
-    "<http://example.org/x> rdfs:label \"x\" .\n");
+  AetherPatch* const patch =
+    util_parse("@prefix ae: <urn:aether:> .\n"
+               "@prefix lv2: <http://lv2plug.in/ns/lv2core#> .\n"
+               "@prefix node: <urn:aether:node:> .\n"
+               "@prefix pset: <http://lv2plug.in/ns/ext/presets#> .\n"
+               "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+               "# A comment\n"
+               "<> a pset:Preset , ae:Patch ;\n"
+               "  rdfs:label \"Thing\" ;\n"
+               "  lv2:port [ lv2:symbol \"macro1\" ] .\n"
+               "node:a a ae:Gain ; rdfs:comment \"the gain\" .\n"
+               "node:b a ae:Gain ; ae:in node:a.\n"
+               "<http://example.org/x> rdfs:label \"x\" .\n");
   assert_int_equal(aether_patch_n_nodes(patch), 2);
   assert_string_equal(find(patch, "b")->inputs[0].source, "a");
   assert_string_equal(find(patch, "b")->inputs[0].output, "");
@@ -200,10 +201,10 @@ test_delay_loop_is_allowed(void** state)
     skip();
   }
   assert_true(delay->flags & AETHER_NODE_DELAY);
-  AetherPatch* const patch = util_parse(PREFIXES
-                                        "node:g a ae:Gain ; ae:in node:d .\n"
-                                        "node:d a ae:Delay ; ae:in node:g .\n"
-                                        "node:self a ae:Delay ; ae:in node:self .\n");
+  AetherPatch* const patch =
+    util_parse(PREFIXES "node:g a ae:Gain ; ae:in node:d .\n"
+                        "node:d a ae:Delay ; ae:in node:g .\n"
+                        "node:self a ae:Delay ; ae:in node:self .\n");
   assert_int_equal(aether_patch_n_nodes(patch), 3);
   aether_patch_free(patch);
 }
@@ -215,14 +216,15 @@ test_node_api_for_messages(void** state)
   /* What the plugin does with a patch:Put: IRIs from URIDs, atom values. */
   AetherPatchNode node;
   AetherError     err = { AETHER_SUCCESS, "" };
-  assert_int_equal(aether_patch_node_init(&node, "urn:aether:node:amp",
-                                          "urn:aether:Gain", &err),
+  assert_int_equal(aether_patch_node_init(
+                     &node, "urn:aether:node:amp", "urn:aether:Gain", &err),
                    AETHER_SUCCESS);
   assert_string_equal(node.name, "amp");
   assert_true(node.params[0] == 0.8f);
 
   const AetherPatchValue gain = { AETHER_PATCH_NUMBER, 2.0, NULL };
-  const AetherPatchValue src  = { AETHER_PATCH_IRI, 0.0,
+  const AetherPatchValue src  = { AETHER_PATCH_IRI,
+                                  0.0,
                                   "urn:aether:node:in.left" };
   assert_int_equal(aether_patch_node_set(&node, "urn:aether:gain", &gain, &err),
                    AETHER_SUCCESS);
@@ -256,16 +258,15 @@ static void
 test_equality(void** state)
 {
   (void)state;
-  AetherPatch* const a = util_parse(PREFIXES
-                                    "node:in a ae:AudioIn .\n"
-                                    "node:g a ae:Gain ; ae:gain 0.8 ; "
-                                    "ae:in node:in.left .\n");
-  AetherPatch* const b = util_parse(PREFIXES
-                                    "node:g a ae:Gain ; ae:in node:in .\n"
-                                    "node:in a ae:AudioIn .\n");
-  AetherPatch* const c = util_parse(PREFIXES
-                                    "node:g a ae:Gain ; ae:in node:in.right .\n"
-                                    "node:in a ae:AudioIn .\n");
+  AetherPatch* const a = util_parse(PREFIXES "node:in a ae:AudioIn .\n"
+                                             "node:g a ae:Gain ; ae:gain 0.8 ; "
+                                             "ae:in node:in.left .\n");
+  AetherPatch* const b =
+    util_parse(PREFIXES "node:g a ae:Gain ; ae:in node:in .\n"
+                        "node:in a ae:AudioIn .\n");
+  AetherPatch* const c =
+    util_parse(PREFIXES "node:g a ae:Gain ; ae:in node:in.right .\n"
+                        "node:in a ae:AudioIn .\n");
   assert_true(aether_patch_equal(a, b)); /* default given or not, order */
   assert_true(aether_patch_equal(b, a));
   assert_false(aether_patch_equal(a, c));

@@ -61,9 +61,9 @@ test_every_term_is_documented(void** state)
   char* const text = generate();
 
   static const char* const core[] = {
-    "Patch", "Node",  "MacroMapping", "Choice", "Curve",  "formatVersion",
-    "macro", "index", "node",         "param",  "min",    "max",
-    "curve", "linear", "exponential", "square",
+    "Patch", "Node",   "MacroMapping", "Choice", "Curve", "formatVersion",
+    "macro", "index",  "node",         "param",  "min",   "max",
+    "curve", "linear", "exponential",  "square",
   };
   for (size_t i = 0; i < sizeof(core) / sizeof(core[0]); ++i) {
     check_term(text, core[i]);
@@ -75,7 +75,8 @@ test_every_term_is_documented(void** state)
     for (uint32_t p = 0; p < type->n_params; ++p) {
       const AetherParamDesc* const d = &type->params[p];
       check_term(text, d->name);
-      for (uint32_t c = 0; d->kind == AETHER_PARAM_ENUM && c <= (uint32_t)d->max;
+      for (uint32_t c = 0;
+           d->kind == AETHER_PARAM_ENUM && c <= (uint32_t)d->max;
            ++c) {
         check_term(text, d->choices[c]);
       }

@@ -8,8 +8,8 @@
 #include <stddef.h>
 
 /** The prefixes every test document starts with. */
-#define PREFIXES                            \
-  "@prefix ae: <urn:aether:> .\n"            \
+#define PREFIXES                  \
+  "@prefix ae: <urn:aether:> .\n" \
   "@prefix node: <urn:aether:node:> .\n"
 
 /** The project's source directory (AETHER_SOURCE_ROOT, set by meson). */
