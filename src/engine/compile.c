@@ -1,7 +1,9 @@
 /* Aether: the graph compiler (control side). It orders the nodes (Kahn's
    algorithm), breaks feedback loops at delay nodes (found with Tarjan's
-   strongly connected components), assigns pool buffers by liveness and
-   resolves every pointer into a flat array of steps. */
+   strongly connected components), expands per-voice nodes into one unit per
+   voice (with sum steps where a shared node reads them), assigns pool
+   buffers by liveness and resolves every pointer into a flat array of
+   steps. */
 
 #include "schedule.h"
 
@@ -11,27 +13,42 @@
 
 #define NONE UINT32_MAX
 
-/* What one step does with its node. */
+/* What one step does. */
 enum {
   PROCESS,            /* an ordinary node, or a delay after its write */
   WRITE_THEN_PROCESS, /* a delay outside loops: consume, then produce */
   PROCESS_FEEDBACK,   /* a delay closing a loop: produce from the past */
   WRITE_FEEDBACK,     /* ... and consume at the end of the schedule */
+  VOICE_SUM,          /* sum the voices of one per-voice output */
 };
 
-/* Scratch arrays for one compile, indexed by dense position (0 .. n - 1). */
+/* One step to emit: which node (position), voice or output, and kind. */
+typedef struct {
+  uint32_t p;
+  uint32_t v; /* voice, or the output for VOICE_SUM */
+  uint32_t kind;
+} Plan;
+
+/* Scratch arrays for one compile. Positions are dense (0 .. n - 1); a unit
+   is one instance (a per-voice node has one unit per voice). */
 typedef struct {
   uint32_t  n;        /**< live nodes */
+  uint32_t  voices;   /**< per-voice units of a poly node */
   uint32_t* slot;     /**< position -> graph slot */
   uint32_t* pos;      /**< graph slot -> position (capacity entries) */
   uint32_t* comp;     /**< strongly connected component of each position */
   uint32_t* order;    /**< positions in execution order */
   uint8_t*  feedback; /**< delay node closing a loop */
-  uint32_t* last_use; /**< n * MAX_OUTPUTS: last step reading an output */
-  uint32_t* buffer;   /**< n * MAX_OUTPUTS: pool buffer of an output */
+  uint32_t* base;     /**< position -> first unit */
+  uint32_t  n_units;
+  uint32_t* last_use; /**< unit * MAX_OUTPUTS: last step reading an output */
+  uint32_t* buffer;   /**< unit * MAX_OUTPUTS: its pool buffer */
+  uint32_t* sum_last; /**< position * MAX_OUTPUTS: last reader of a sum */
+  uint32_t* sum_buf;  /**< position * MAX_OUTPUTS: the sum's buffer */
   uint32_t* a;        /**< general scratch, n entries */
   uint32_t* b;        /**< general scratch, n entries */
   uint32_t* c;        /**< general scratch, n entries */
+  uint32_t* d;        /**< general scratch, n entries */
 } Scratch;
 
 static void
@@ -42,11 +59,31 @@ scratch_free(Scratch* const s)
   free(s->comp);
   free(s->order);
   free(s->feedback);
+  free(s->base);
   free(s->last_use);
   free(s->buffer);
+  free(s->sum_last);
+  free(s->sum_buf);
   free(s->a);
   free(s->b);
   free(s->c);
+  free(s->d);
+}
+
+static inline const GraphNode*
+node_at(const AetherGraph* const graph,
+        const Scratch* const     s,
+        const uint32_t           p)
+{
+  return &graph->nodes[s->slot[p]];
+}
+
+/* A node with one unit per voice (a poly node with a single voice is one
+   unit, told its voice all the same). */
+static inline bool
+multi(const AetherGraph* const graph, const Scratch* const s, const uint32_t p)
+{
+  return s->voices > 1U && node_at(graph, s, p)->poly;
 }
 
 static AetherStatus
@@ -58,18 +95,22 @@ scratch_init(Scratch* const s, const AetherGraph* const graph)
 
   memset(s, 0, sizeof(*s));
   s->n        = n;
+  s->voices   = graph->voices;
   s->slot     = (uint32_t*)malloc(m * sizeof(uint32_t));
   s->pos      = (uint32_t*)malloc(cap * sizeof(uint32_t));
   s->comp     = (uint32_t*)malloc(m * sizeof(uint32_t));
   s->order    = (uint32_t*)malloc(m * sizeof(uint32_t));
   s->feedback = (uint8_t*)calloc(m, 1U);
-  s->last_use = (uint32_t*)malloc(m * AETHER_MAX_OUTPUTS * sizeof(uint32_t));
-  s->buffer   = (uint32_t*)malloc(m * AETHER_MAX_OUTPUTS * sizeof(uint32_t));
+  s->base     = (uint32_t*)malloc(m * sizeof(uint32_t));
+  s->sum_last = (uint32_t*)malloc(m * AETHER_MAX_OUTPUTS * sizeof(uint32_t));
+  s->sum_buf  = (uint32_t*)malloc(m * AETHER_MAX_OUTPUTS * sizeof(uint32_t));
   s->a        = (uint32_t*)malloc(m * sizeof(uint32_t));
   s->b        = (uint32_t*)malloc(m * sizeof(uint32_t));
   s->c        = (uint32_t*)malloc(m * sizeof(uint32_t));
+  s->d        = (uint32_t*)malloc(m * sizeof(uint32_t));
   if (!s->slot || !s->pos || !s->comp || !s->order || !s->feedback ||
-      !s->last_use || !s->buffer || !s->a || !s->b || !s->c) {
+      !s->base || !s->sum_last || !s->sum_buf || !s->a || !s->b || !s->c ||
+      !s->d) {
     scratch_free(s);
     return AETHER_ERR_NO_MEMORY;
   }
@@ -82,15 +123,19 @@ scratch_init(Scratch* const s, const AetherGraph* const graph)
       s->slot[k++] = slot;
     }
   }
-  return AETHER_SUCCESS;
-}
 
-static inline const GraphNode*
-node_at(const AetherGraph* const graph,
-        const Scratch* const     s,
-        const uint32_t           p)
-{
-  return &graph->nodes[s->slot[p]];
+  for (uint32_t p = 0; p < n; ++p) {
+    s->base[p] = s->n_units;
+    s->n_units += multi(graph, s, p) ? s->voices : 1U;
+  }
+  const size_t u = (s->n_units ? s->n_units : 1U) * (size_t)AETHER_MAX_OUTPUTS;
+  s->last_use    = (uint32_t*)malloc(u * sizeof(uint32_t));
+  s->buffer      = (uint32_t*)malloc(u * sizeof(uint32_t));
+  if (!s->last_use || !s->buffer) {
+    scratch_free(s);
+    return AETHER_ERR_NO_MEMORY;
+  }
+  return AETHER_SUCCESS;
 }
 
 /* Tarjan's strongly connected components, iterative (a 10000-node chain
@@ -102,7 +147,7 @@ find_components(const AetherGraph* const graph, Scratch* const s)
   uint32_t* const low   = s->b;
   uint32_t* const stack = s->c;
   uint32_t* const edge  = s->order; /* per position: next consumer to visit */
-  uint32_t* const call  = s->last_use; /* DFS call stack of positions */
+  uint32_t* const call  = s->d;     /* DFS call stack of positions */
   uint8_t* const  on    = s->feedback; /* on the Tarjan stack */
   uint32_t        next  = 0;
   uint32_t        top   = 0;
@@ -236,9 +281,9 @@ mix64(uint64_t x)
   return x;
 }
 
-/* A hash of every node that can reach a sink, with its inputs: equal
-   signatures mean an edit did not change the path to the output. Uses
-   b as a visited mark and c as a work stack. */
+/* A hash of every node that can reach a sink, with its inputs and voices:
+   equal signatures mean an edit did not change the path to the output.
+   Uses b as a visited mark and c as a work stack. */
 static uint64_t
 output_signature(const AetherGraph* const graph, Scratch* const s)
 {
@@ -256,7 +301,8 @@ output_signature(const AetherGraph* const graph, Scratch* const s)
   while (top) {
     const uint32_t         p = stack[--top];
     const GraphNode* const n = node_at(graph, s, p);
-    uint64_t               h = mix64(n->inst->serial);
+    uint64_t h = mix64(n->inst->serial ^ ((uint64_t)n->poly << 62U) ^
+                       (n->poly ? (uint64_t)s->voices << 40U : 0U));
     for (uint32_t i = 0; i < n->type->n_inputs; ++i) {
       if (!aether_graph_edge_set(n->src[i])) {
         continue;
@@ -282,9 +328,107 @@ name_cmp(const void* const a, const void* const b)
                 ((const AetherScheduleName*)b)->name);
 }
 
+/* Does a shared node read output `o` of position `p`? */
+static bool
+read_by_shared(const AetherGraph* const graph,
+               const Scratch* const     s,
+               const uint32_t           p,
+               const uint32_t           o)
+{
+  const GraphNode* const n = node_at(graph, s, p);
+  for (uint32_t i = 0; i < n->n_consumers; ++i) {
+    const GraphConsumer* const c  = &n->consumers[i];
+    const GraphNode* const     cn = &graph->nodes[c->node];
+    if (!cn->poly && cn->src_out[c->input] == o) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/* Plan the steps: per node in order, its units (delay nodes in a loop
+   process here and write at the end; other delay nodes write then process),
+   then a voice sum for each per-voice output a shared node reads. */
+static uint32_t
+plan_steps(const AetherGraph* const graph,
+           const Scratch* const     s,
+           Plan* const              plan)
+{
+  uint32_t k = 0;
+  for (uint32_t i = 0; i < s->n; ++i) {
+    const uint32_t              p     = s->order[i];
+    const AetherNodeType* const type  = node_at(graph, s, p)->type;
+    const uint32_t              units = multi(graph, s, p) ? s->voices : 1U;
+    for (uint32_t v = 0; v < units; ++v) {
+      if (!(type->flags & AETHER_NODE_DELAY)) {
+        plan[k++] = (Plan){ p, v, PROCESS };
+      } else if (!s->feedback[p]) {
+        plan[k++] = (Plan){ p, v, WRITE_THEN_PROCESS };
+        plan[k++] = (Plan){ p, v, PROCESS };
+      } else {
+        plan[k++] = (Plan){ p, v, PROCESS_FEEDBACK };
+      }
+    }
+    if (units > 1U) {
+      for (uint32_t o = 0; o < type->n_outputs; ++o) {
+        if (read_by_shared(graph, s, p, o)) {
+          plan[k++] = (Plan){ p, o, VOICE_SUM };
+        }
+      }
+    }
+  }
+  for (uint32_t i = 0; i < s->n; ++i) {
+    const uint32_t p = s->order[i];
+    if (s->feedback[p]) {
+      const uint32_t units = multi(graph, s, p) ? s->voices : 1U;
+      for (uint32_t v = 0; v < units; ++v) {
+        plan[k++] = (Plan){ p, v, WRITE_FEEDBACK };
+      }
+    }
+  }
+  return k;
+}
+
+/* Where unit (p, v) reads its input `i` from: a unit output or a voice sum.
+   Returns a pointer to the liveness slot, and the buffer slot in `buf`. */
+static uint32_t*
+input_slot(const AetherGraph* const graph,
+           Scratch* const           s,
+           const uint32_t           p,
+           const uint32_t           v,
+           const uint32_t           i,
+           uint32_t** const         buf)
+{
+  const GraphNode* const n = node_at(graph, s, p);
+  const uint32_t         q = s->pos[n->src[i].index];
+  const uint32_t         o = n->src_out[i];
+  if (multi(graph, s, q) && !multi(graph, s, p)) {
+    *buf = &s->sum_buf[q * AETHER_MAX_OUTPUTS + o];
+    return &s->sum_last[q * AETHER_MAX_OUTPUTS + o];
+  }
+  const uint32_t unit = s->base[q] + (multi(graph, s, q) ? v : 0U);
+  *buf                = &s->buffer[unit * AETHER_MAX_OUTPUTS + o];
+  return &s->last_use[unit * AETHER_MAX_OUTPUTS + o];
+}
+
+static void
+sum_voices(void* const self, const AetherProcessArgs* const args, uint32_t n)
+{
+  const AetherVoiceSum* const sum = (const AetherVoiceSum*)self;
+  float* const restrict out       = args->out[0];
+  memcpy(out, sum->in[0], n * sizeof(float));
+  for (uint32_t v = 1; v < sum->n; ++v) {
+    const float* const restrict in = sum->in[v];
+    for (uint32_t t = 0; t < n; ++t) {
+      out[t] += in[t];
+    }
+  }
+}
+
 static AetherSchedule*
 schedule_alloc(const uint32_t n_steps,
-               const uint32_t n_nodes,
+               const uint32_t n_units,
+               const uint32_t n_names,
                const uint32_t n_maps)
 {
   AetherSchedule* const sch =
@@ -296,12 +440,13 @@ schedule_alloc(const uint32_t n_steps,
     (((size_t)n_steps * sizeof(AetherStep)) + AETHER_ALIGN) &
     ~(size_t)(AETHER_ALIGN - 1U);
   sch->steps = (AetherStep*)aligned_alloc(AETHER_ALIGN, step_bytes);
-  sch->nodes = (AetherInstance**)calloc(n_nodes + 1U, sizeof(AetherInstance*));
+  sch->nodes = (AetherInstance**)calloc(n_units + 1U, sizeof(AetherInstance*));
   sch->names =
-    (AetherScheduleName*)calloc(n_nodes + 1U, sizeof(AetherScheduleName));
+    (AetherScheduleName*)calloc(n_names + 1U, sizeof(AetherScheduleName));
   sch->maps =
     (AetherScheduleMap*)calloc(n_maps + 1U, sizeof(AetherScheduleMap));
-  if (!sch->steps || !sch->nodes || !sch->names || !sch->maps) {
+  sch->sums = (AetherVoiceSum*)calloc(n_steps + 1U, sizeof(AetherVoiceSum));
+  if (!sch->steps || !sch->nodes || !sch->names || !sch->maps || !sch->sums) {
     aether_schedule_free(sch);
     return NULL;
   }
@@ -309,76 +454,114 @@ schedule_alloc(const uint32_t n_steps,
   return sch;
 }
 
-/* Resolve the arguments of a step of node position `p`. */
+/* Resolve the arguments of a unit step. */
 static void
 resolve_args(const AetherGraph* const      graph,
-             const Scratch* const          s,
+             Scratch* const                s,
              const AetherBufferPool* const pool,
              const AetherContext* const    ctx,
-             const uint32_t                p,
-             const bool                    reads_inputs,
+             const Plan* const             step,
+             AetherInstance* const         inst,
              AetherProcessArgs* const      args)
 {
+  const uint32_t              p     = step->p;
   const GraphNode* const      n     = node_at(graph, s, p);
   const AetherNodeType* const type  = n->type;
   const float* const          quiet = aether_buffer_pool_silence(pool);
+  const uint32_t unit = s->base[p] + (multi(graph, s, p) ? step->v : 0U);
 
-  args->ctx = ctx;
+  args->ctx   = ctx;
+  args->voice = n->poly ? step->v + 1U : 0U;
+  args->feedback =
+    step->kind == PROCESS_FEEDBACK || step->kind == WRITE_FEEDBACK;
   for (uint32_t i = 0; i < AETHER_MAX_INPUTS; ++i) {
     args->in[i] = quiet;
   }
   for (uint32_t i = 0; i < type->n_inputs; ++i) {
     if (aether_graph_edge_set(n->src[i])) {
       args->connected |= 1U << i;
-      if (reads_inputs) {
-        const uint32_t q = s->pos[n->src[i].index];
-        args->in[i]      = aether_buffer_pool_get(
-          pool, s->buffer[q * AETHER_MAX_OUTPUTS + n->src_out[i]]);
+      if (step->kind != PROCESS_FEEDBACK) {
+        uint32_t* buf = NULL;
+        input_slot(graph, s, p, step->v, i, &buf);
+        args->in[i] = aether_buffer_pool_get(pool, *buf);
       }
     }
   }
   for (uint32_t o = 0; o < type->n_outputs; ++o) {
     args->out[o] =
-      aether_buffer_pool_get(pool, s->buffer[p * AETHER_MAX_OUTPUTS + o]);
+      aether_buffer_pool_get(pool, s->buffer[unit * AETHER_MAX_OUTPUTS + o]);
   }
   for (uint32_t i = 0; i < type->n_params; ++i) {
-    args->param[i] = n->inst->buf + (size_t)i * AETHER_BUFFER_SIZE;
+    args->param[i] = inst->buf + (size_t)i * AETHER_BUFFER_SIZE;
   }
 }
 
-/* Emit the steps: delay nodes in a loop process at their place and write
-   at the end; other delay nodes write then process; the rest process. */
-static uint32_t
-emit_steps(const AetherGraph* const graph,
-           const Scratch* const     s,
-           uint32_t* const          step_node,
-           uint8_t* const           step_kind)
+/* Release the buffers step `k` read for the last time. */
+static void
+release_inputs(const AetherGraph* const graph,
+               Scratch* const           s,
+               AetherBufferPool* const  pool,
+               const Plan* const        step,
+               const uint32_t           k)
 {
-  uint32_t k = 0;
-  for (uint32_t i = 0; i < s->n; ++i) {
-    const uint32_t              p    = s->order[i];
-    const AetherNodeType* const type = node_at(graph, s, p)->type;
-    if (!(type->flags & AETHER_NODE_DELAY)) {
-      step_node[k]   = p;
-      step_kind[k++] = PROCESS;
-    } else if (!s->feedback[p]) {
-      step_node[k]   = p;
-      step_kind[k++] = WRITE_THEN_PROCESS;
-      step_node[k]   = p;
-      step_kind[k++] = PROCESS;
-    } else {
-      step_node[k]   = p;
-      step_kind[k++] = PROCESS_FEEDBACK;
+  if (step->kind == VOICE_SUM) {
+    for (uint32_t v = 0; v < s->voices; ++v) {
+      const uint32_t key =
+        (s->base[step->p] + v) * AETHER_MAX_OUTPUTS + step->v;
+      if (s->last_use[key] == k && s->buffer[key] != NONE) {
+        aether_buffer_pool_release(pool, s->buffer[key]);
+        s->buffer[key] = NONE;
+      }
+    }
+    return;
+  }
+  if (step->kind == PROCESS_FEEDBACK) {
+    return;
+  }
+  const GraphNode* const n = node_at(graph, s, step->p);
+  for (uint32_t i = 0; i < n->type->n_inputs; ++i) {
+    if (aether_graph_edge_set(n->src[i])) {
+      uint32_t*       buf  = NULL;
+      const uint32_t* last = input_slot(graph, s, step->p, step->v, i, &buf);
+      if (*last == k && *buf != NONE) {
+        aether_buffer_pool_release(pool, *buf);
+        *buf = NONE; /* released once, even if read twice */
+      }
     }
   }
-  for (uint32_t i = 0; i < s->n; ++i) {
-    const uint32_t p = s->order[i];
-    if (s->feedback[p]) {
-      step_node[k]   = p;
-      step_kind[k++] = WRITE_FEEDBACK;
+}
+
+/* Liveness: the last step reading each unit output and each voice sum. */
+static void
+find_last_uses(const AetherGraph* const graph,
+               Scratch* const           s,
+               const Plan* const        plan,
+               const uint32_t           n_steps)
+{
+  for (uint32_t i = 0; i < s->n_units * AETHER_MAX_OUTPUTS; ++i) {
+    s->last_use[i] = NONE;
+    s->buffer[i]   = NONE;
+  }
+  for (uint32_t i = 0; i < s->n * AETHER_MAX_OUTPUTS; ++i) {
+    s->sum_last[i] = NONE;
+    s->sum_buf[i]  = NONE;
+  }
+  for (uint32_t k = 0; k < n_steps; ++k) {
+    const Plan* const step = &plan[k];
+    if (step->kind == VOICE_SUM) {
+      for (uint32_t v = 0; v < s->voices; ++v) {
+        s->last_use[(s->base[step->p] + v) * AETHER_MAX_OUTPUTS + step->v] = k;
+      }
+    } else if (step->kind != PROCESS_FEEDBACK) {
+      const GraphNode* const n = node_at(graph, s, step->p);
+      for (uint32_t i = 0; i < n->type->n_inputs; ++i) {
+        if (aether_graph_edge_set(n->src[i])) {
+          uint32_t* buf                                    = NULL;
+          *input_slot(graph, s, step->p, step->v, i, &buf) = k;
+        }
+      }
     }
   }
-  return k;
 }
 
 AetherStatus
@@ -400,94 +583,84 @@ aether_schedule_compile(AetherGraph* const         graph,
     return st;
   }
 
-  uint32_t n_delay = 0;
-  for (uint32_t p = 0; p < s.n; ++p) {
-    n_delay += (node_at(graph, &s, p)->type->flags & AETHER_NODE_DELAY) != 0;
-  }
-  const uint32_t  max_steps = s.n + n_delay;
-  AetherSchedule* sch       = schedule_alloc(max_steps, s.n, graph->n_maps);
-  uint32_t* step_node = (uint32_t*)malloc((max_steps + 1U) * sizeof(uint32_t));
-  uint8_t*  step_kind = (uint8_t*)malloc(max_steps + 1U);
-  if (!sch || !step_node || !step_kind) {
+  /* At most: two steps per unit, plus a sum per output of a node. */
+  const uint32_t  max_steps = 2U * s.n_units + s.n * AETHER_MAX_OUTPUTS + 1U;
+  AetherSchedule* sch =
+    schedule_alloc(max_steps, s.n_units, s.n, graph->n_maps);
+  Plan* const plan = (Plan*)malloc(max_steps * sizeof(Plan));
+  if (!sch || !plan) {
     aether_schedule_free(sch);
-    free(step_node);
-    free(step_kind);
+    free(plan);
     scratch_free(&s);
     return aether_error(err, AETHER_ERR_NO_MEMORY, "out of memory");
   }
 
-  const uint32_t n_steps = emit_steps(graph, &s, step_node, step_kind);
-
-  /* Liveness: the last step reading each output. A loop-closing process
-     step reads no inputs (its write step does). */
-  for (uint32_t i = 0; i < s.n * AETHER_MAX_OUTPUTS; ++i) {
-    s.last_use[i] = NONE;
-    s.buffer[i]   = NONE;
-  }
-  for (uint32_t k = 0; k < n_steps; ++k) {
-    if (step_kind[k] == PROCESS_FEEDBACK) {
-      continue;
-    }
-    const GraphNode* const n = node_at(graph, &s, step_node[k]);
-    for (uint32_t i = 0; i < n->type->n_inputs; ++i) {
-      if (aether_graph_edge_set(n->src[i])) {
-        const uint32_t q = s.pos[n->src[i].index];
-        s.last_use[q * AETHER_MAX_OUTPUTS + n->src_out[i]] = k;
-      }
-    }
-  }
+  const uint32_t n_steps = plan_steps(graph, &s, plan);
+  find_last_uses(graph, &s, plan, n_steps);
 
   /* Assign buffers in step order, releasing each after its last reader. */
   aether_buffer_pool_reset(pool);
   for (uint32_t k = 0; k < n_steps && !st; ++k) {
-    const uint32_t         p    = step_node[k];
-    const GraphNode* const n    = node_at(graph, &s, p);
-    const uint8_t          kind = step_kind[k];
-    const bool after_write      = k && step_kind[k - 1U] == WRITE_THEN_PROCESS;
+    const Plan* const      step     = &plan[k];
+    const GraphNode* const n        = node_at(graph, &s, step->p);
+    AetherStep* const      out_step = &sch->steps[k];
 
-    /* The first step of a node ticks its parameters and takes buffers for
-       its outputs; a write step after the node's process is not first. */
-    const bool first_step =
-      kind == WRITE_FEEDBACK ? false : !(kind == PROCESS && after_write);
+    if (step->kind == VOICE_SUM) {
+      const uint32_t key = step->p * AETHER_MAX_OUTPUTS + step->v;
+      if ((st = aether_buffer_pool_acquire(pool, &s.sum_buf[key]))) {
+        break;
+      }
+      AetherVoiceSum* const sum = &sch->sums[sch->n_sums++];
+      sum->n                    = s.voices;
+      for (uint32_t v = 0; v < s.voices; ++v) {
+        sum->in[v] = aether_buffer_pool_get(
+          pool, s.buffer[(s.base[step->p] + v) * AETHER_MAX_OUTPUTS + step->v]);
+      }
+      out_step->func        = sum_voices;
+      out_step->self        = sum;
+      out_step->inst        = &sch->dummy;
+      out_step->first       = false;
+      out_step->args.ctx    = ctx;
+      out_step->args.out[0] = aether_buffer_pool_get(pool, s.sum_buf[key]);
+      release_inputs(graph, &s, pool, step, k);
+      continue;
+    }
 
-    if (first_step) {
+    /* The first step of a unit ticks its parameters and takes buffers for
+       its outputs; a write step after the unit's process is not first. */
+    const bool     after_write = k && plan[k - 1U].kind == WRITE_THEN_PROCESS;
+    const bool     first       = step->kind == WRITE_FEEDBACK
+                                   ? false
+                                   : !(step->kind == PROCESS && after_write);
+    const uint32_t unit =
+      s.base[step->p] + (multi(graph, &s, step->p) ? step->v : 0U);
+    if (first) {
       for (uint32_t o = 0; o < n->type->n_outputs && !st; ++o) {
-        st = aether_buffer_pool_acquire(pool,
-                                        &s.buffer[p * AETHER_MAX_OUTPUTS + o]);
+        st = aether_buffer_pool_acquire(
+          pool, &s.buffer[unit * AETHER_MAX_OUTPUTS + o]);
       }
       if (st) {
         break;
       }
     }
 
-    AetherStep* const step = &sch->steps[k];
-    step->inst             = n->inst;
-    step->first            = first_step;
-    step->func = (kind == WRITE_THEN_PROCESS || kind == WRITE_FEEDBACK)
-                   ? n->type->write
-                   : n->type->process;
-    resolve_args(
-      graph, &s, pool, ctx, p, kind != PROCESS_FEEDBACK, &step->args);
-    step->args.feedback = kind == PROCESS_FEEDBACK || kind == WRITE_FEEDBACK;
+    AetherInstance* const inst =
+      aether_graph_node_voice(n, multi(graph, &s, step->p) ? step->v : 0U);
+    out_step->inst  = inst;
+    out_step->self  = inst->self;
+    out_step->first = first;
+    out_step->func =
+      (step->kind == WRITE_THEN_PROCESS || step->kind == WRITE_FEEDBACK)
+        ? n->type->write
+        : n->type->process;
+    resolve_args(graph, &s, pool, ctx, step, inst, &out_step->args);
 
     /* Release what no later step reads: inputs read for the last time here,
-       and outputs nobody reads once the node's last step is done. */
-    if (kind != PROCESS_FEEDBACK) {
-      for (uint32_t i = 0; i < n->type->n_inputs; ++i) {
-        if (!aether_graph_edge_set(n->src[i])) {
-          continue;
-        }
-        const uint32_t q   = s.pos[n->src[i].index];
-        const uint32_t key = q * AETHER_MAX_OUTPUTS + n->src_out[i];
-        if (s.last_use[key] == k && s.buffer[key] != NONE) {
-          aether_buffer_pool_release(pool, s.buffer[key]);
-          s.buffer[key] = NONE; /* released once, even if read twice */
-        }
-      }
-    }
-    if (kind != WRITE_THEN_PROCESS && kind != WRITE_FEEDBACK) {
+       and outputs nobody reads once the unit's last step is done. */
+    release_inputs(graph, &s, pool, step, k);
+    if (step->kind != WRITE_THEN_PROCESS && step->kind != WRITE_FEEDBACK) {
       for (uint32_t o = 0; o < n->type->n_outputs; ++o) {
-        const uint32_t key = p * AETHER_MAX_OUTPUTS + o;
+        const uint32_t key = unit * AETHER_MAX_OUTPUTS + o;
         if (s.last_use[key] == NONE && s.buffer[key] != NONE) {
           aether_buffer_pool_release(pool, s.buffer[key]);
           s.buffer[key] = NONE;
@@ -497,8 +670,7 @@ aether_schedule_compile(AetherGraph* const         graph,
   }
   if (st) {
     aether_schedule_free(sch);
-    free(step_node);
-    free(step_kind);
+    free(plan);
     scratch_free(&s);
     return aether_error(err,
                         AETHER_ERR_FULL,
@@ -508,30 +680,41 @@ aether_schedule_compile(AetherGraph* const         graph,
 
   sch->n_steps   = n_steps;
   sch->n_buffers = pool->high_water;
+  sch->voices    = s.voices;
+
+  /* Instances node by node (a node's voices together), names, maps. */
+  uint32_t* const first_inst = s.a;
   for (uint32_t i = 0; i < s.n; ++i) {
-    const GraphNode* const n = node_at(graph, &s, s.order[i]);
-    sch->nodes[i]            = n->inst;
-    sch->names[i].name       = n->inst->name;
-    sch->names[i].inst       = n->inst;
-    sch->n_feedback += s.feedback[s.order[i]];
+    const uint32_t         p     = s.order[i];
+    const GraphNode* const n     = node_at(graph, &s, p);
+    const uint32_t         units = multi(graph, &s, p) ? s.voices : 1U;
+    first_inst[p]                = sch->n_nodes;
+    for (uint32_t v = 0; v < units; ++v) {
+      sch->nodes[sch->n_nodes++] = aether_graph_node_voice(n, v);
+    }
+    sch->names[i] =
+      (AetherScheduleName){ n->inst->name, { first_inst[p], units } };
+    sch->n_feedback += s.feedback[p];
+    sch->has_poly |= n->poly;
   }
-  sch->n_nodes = s.n;
+  sch->n_names = s.n;
   qsort(sch->names, s.n, sizeof(AetherScheduleName), name_cmp);
 
   for (uint32_t i = 0; i < graph->n_maps; ++i) {
     const AetherMacroMap* const m = &graph->maps[i];
-    sch->maps[i] = (AetherScheduleMap){ graph->nodes[m->node.index].inst,
-                                        m->macro,
-                                        m->param,
-                                        m->min,
-                                        m->max,
-                                        m->curve };
+    const uint32_t              p = s.pos[m->node.index];
+    sch->maps[i]                  = (AetherScheduleMap){ { first_inst[p],
+                                          multi(graph, &s, p) ? s.voices : 1U },
+                                                         m->macro,
+                                                         m->param,
+                                                         m->min,
+                                                         m->max,
+                                                         m->curve };
   }
   sch->n_maps    = graph->n_maps;
   sch->signature = output_signature(graph, &s);
 
-  free(step_node);
-  free(step_kind);
+  free(plan);
   scratch_free(&s);
   *out = sch;
   return AETHER_SUCCESS;
@@ -550,21 +733,22 @@ aether_schedule_free(AetherSchedule* const schedule)
     free(schedule->names);
     free(schedule->maps);
     free(schedule->updates);
+    free(schedule->sums);
     free(schedule);
   }
 }
 
-AetherInstance*
+const AetherScheduleName*
 aether_schedule_find(const AetherSchedule* const schedule,
                      const char* const           name)
 {
   uint32_t lo = 0;
-  uint32_t hi = schedule->n_nodes;
+  uint32_t hi = schedule->n_names;
   while (lo < hi) {
     const uint32_t mid = lo + (hi - lo) / 2U;
     const int      cmp = strcmp(schedule->names[mid].name, name);
     if (!cmp) {
-      return schedule->names[mid].inst;
+      return &schedule->names[mid];
     }
     if (cmp < 0) {
       lo = mid + 1U;

@@ -27,6 +27,9 @@
 /** Capacity of the SPSC command ring (a power of two). */
 #define AETHER_COMMAND_RING_CAPACITY 1024
 
+/** Most voices the per-voice part of a patch can have. */
+#define AETHER_MAX_VOICES 32
+
 /** Number of host macro controls (ports macro1..macro8). */
 #define AETHER_N_MACROS 8
 

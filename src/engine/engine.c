@@ -21,6 +21,9 @@ aether_engine_new(const double rate)
   memset(e, 0, sizeof(*e));
   e->rate     = rate;
   e->ctx.rate = rate;
+  for (uint32_t v = 0; v < AETHER_MAX_VOICES; ++v) {
+    e->ctx.voice_midi[v] = e->voice_midi[v];
+  }
   atomic_init(&e->frames, 0U);
   atomic_init(&e->swaps, 0U);
   atomic_init(&e->n_commands, 0U);
@@ -87,6 +90,48 @@ send(AetherEngine* const e,
   return aether_ring_push(&e->commands, &cmd);
 }
 
+/* Instances of a node in the next schedule: one per voice if it is poly. */
+static uint32_t
+units(const AetherGraph* const g, const GraphNode* const n)
+{
+  return (n->poly && g->voices > 1U) ? g->voices : 1U;
+}
+
+/* Make the voice instances poly nodes need (off the audio thread); bury
+   the ones no longer needed (fewer voices, or no longer poly). */
+static AetherStatus
+prepare_voices(AetherEngine* const e, AetherError* const err)
+{
+  AetherGraph* const g = e->graph;
+  for (uint32_t s = 0; s < g->arena.capacity; ++s) {
+    GraphNode* const n = &g->nodes[s];
+    if (!n->inst) {
+      continue;
+    }
+    const uint32_t count = units(g, n);
+    for (uint32_t v = 1; v < count; ++v) {
+      if (n->voice_inst[v]) {
+        continue;
+      }
+      AetherInstance*    inst = NULL;
+      const AetherStatus st =
+        aether_instance_new(n->type, g->rate, g->next_serial++, &inst);
+      if (st) {
+        return aether_error(
+          err, st, "could not create voice %u of \"%s\"", v + 1U, n->name);
+      }
+      memcpy(inst->name, n->inst->name, sizeof(inst->name));
+      inst->slot       = n->inst->slot;
+      inst->generation = n->inst->generation;
+      n->voice_inst[v] = inst;
+    }
+    if (aether_graph_drop_voices(g, n, count)) {
+      return aether_error(err, AETHER_ERR_NO_MEMORY, "out of memory");
+    }
+  }
+  return AETHER_SUCCESS;
+}
+
 AetherStatus
 aether_engine_commit(AetherEngine* const e, AetherError* const err)
 {
@@ -104,13 +149,20 @@ aether_engine_commit(AetherEngine* const e, AetherError* const err)
     return aether_error(err, AETHER_ERR_FULL, "the command ring is full");
   }
 
+  AetherStatus st = prepare_voices(e, err);
+  if (st) {
+    return st;
+  }
+
   /* Changes to running nodes travel with the schedule and apply when it is
      swapped in, together with the new structure. */
   uint32_t n_updates = 0;
   for (uint32_t s = 0; s < g->arena.capacity; ++s) {
     const GraphNode* const n = &g->nodes[s];
-    if (n->inst && n->submitted) {
-      n_updates += (uint32_t)__builtin_popcount(n->param_dirty);
+    for (uint32_t v = 0; n->inst && v < units(g, n); ++v) {
+      if (aether_graph_node_voice(n, v)->submitted) {
+        n_updates += (uint32_t)__builtin_popcount(n->param_dirty);
+      }
     }
   }
   AetherScheduleUpdate* const updates =
@@ -119,35 +171,36 @@ aether_engine_commit(AetherEngine* const e, AetherError* const err)
     return aether_error(err, AETHER_ERR_NO_MEMORY, "out of memory");
   }
 
-  AetherSchedule*    sch = NULL;
-  const AetherStatus st =
-    aether_schedule_compile(g, &e->pool, &e->ctx, &sch, err);
-  if (st) {
+  AetherSchedule* sch = NULL;
+  if ((st = aether_schedule_compile(g, &e->pool, &e->ctx, &sch, err))) {
     free(updates);
     return st;
   }
   sch->updates   = updates;
   sch->n_updates = n_updates;
 
-  /* The audio thread has never seen new nodes: set them up directly. */
+  /* The audio thread has never seen new instances: set them up directly. */
   uint32_t k = 0;
   for (uint32_t s = 0; s < g->arena.capacity; ++s) {
     GraphNode* const n = &g->nodes[s];
-    if (!n->inst) {
-      continue;
-    }
-    if (!n->submitted) {
-      for (uint32_t i = 0; i < n->type->n_params; ++i) {
-        aether_instance_set_param(n->inst, i, n->params[i], true);
+    for (uint32_t v = 0; n->inst && v < units(g, n); ++v) {
+      AetherInstance* const inst = aether_graph_node_voice(n, v);
+      if (!inst->submitted) {
+        for (uint32_t i = 0; i < n->type->n_params; ++i) {
+          aether_instance_set_param(inst, i, n->params[i], true);
+        }
+      } else {
+        for (uint32_t d = n->param_dirty; d; d &= d - 1U) {
+          const uint32_t i  = (uint32_t)__builtin_ctz(d);
+          sch->updates[k++] = (AetherScheduleUpdate){ inst, i, n->params[i] };
+        }
       }
-    } else {
-      for (uint32_t d = n->param_dirty; d; d &= d - 1U) {
-        const uint32_t i  = (uint32_t)__builtin_ctz(d);
-        sch->updates[k++] = (AetherScheduleUpdate){ n->inst, i, n->params[i] };
-      }
+      inst->submitted = true;
     }
-    n->param_dirty = 0;
-    n->submitted   = true;
+    if (n->inst) {
+      n->param_dirty = 0;
+      n->submitted   = true;
+    }
   }
 
   /* Nodes removed since the last commit may still run in `latest`: they
@@ -179,7 +232,8 @@ aether_engine_set_param(AetherEngine* const e,
                         AetherError* const  err)
 {
   GraphNode* const n = aether_graph_node(e->graph, node);
-  if (n && n->submitted && !aether_ring_space(&e->commands)) {
+  if (n && n->submitted &&
+      aether_ring_space(&e->commands) < AETHER_MAX_VOICES) {
     return aether_error(err, AETHER_ERR_FULL, "the command ring is full");
   }
 
@@ -188,8 +242,20 @@ aether_engine_set_param(AetherEngine* const e,
   if (st || !n->submitted) {
     return st;
   }
-  send(e, AETHER_CMD_PARAM, n->inst, param, value);
-  n->param_dirty &= ~(1U << param);
+
+  /* Every voice that runs; voices made since are set up at the commit. */
+  bool all = true;
+  for (uint32_t v = 0; v < AETHER_MAX_VOICES; ++v) {
+    AetherInstance* const inst = aether_graph_node_voice(n, v);
+    if (inst && inst->submitted) {
+      send(e, AETHER_CMD_PARAM, inst, param, value);
+    } else if (inst) {
+      all = false;
+    }
+  }
+  if (all) {
+    n->param_dirty &= ~(1U << param);
+  }
   return AETHER_SUCCESS;
 }
 

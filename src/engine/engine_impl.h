@@ -49,6 +49,24 @@ typedef struct {
   uint32_t pad;
 } AetherNote;
 
+/** Events one voice receives in one process() call, at most. */
+#define AETHER_MAX_VOICE_EVENTS 64
+
+/** What a voice is doing, for the allocator. */
+typedef enum {
+  AETHER_VOICE_IDLE,      /**< never played (or all notes off) */
+  AETHER_VOICE_RELEASED,  /**< key up: its release may still sound */
+  AETHER_VOICE_SUSTAINED, /**< key up, held by the sustain pedal */
+  AETHER_VOICE_HELD,      /**< key down */
+} AetherVoiceState;
+
+typedef struct {
+  uint64_t age;     /**< when it took its note (held) or let it go */
+  uint8_t  state;   /**< AetherVoiceState */
+  uint8_t  note;    /**< its note */
+  uint8_t  channel; /**< its channel */
+} AetherVoice;
+
 struct AetherEngineImpl {
   /* Shared */
   AetherRing       commands; /**< control -> audio */
@@ -69,6 +87,11 @@ struct AetherEngineImpl {
   bool            muted;
   AetherMidiEvent midi[AETHER_MAX_MIDI_EVENTS];
   uint32_t        n_midi;
+  AetherVoice     voice[AETHER_MAX_VOICES];
+  uint64_t        voice_clock;
+  bool            pedal;
+  AetherMidiEvent voice_midi[AETHER_MAX_VOICES][AETHER_MAX_VOICE_EVENTS];
+  uint32_t        n_voice_midi[AETHER_MAX_VOICES];
   _Alignas(AETHER_ALIGN) float in_copy[2][AETHER_BUFFER_SIZE];
 
   /* Published counters */

@@ -98,6 +98,7 @@ aether_graph_new(const double rate)
   }
 
   graph->rate        = rate;
+  graph->voices      = 1;
   graph->name_cap    = cap;
   graph->names       = (uint32_t*)calloc(cap, sizeof(uint32_t));
   graph->nodes       = (GraphNode*)calloc(AETHER_MAX_NODES, sizeof(GraphNode));
@@ -122,6 +123,9 @@ aether_graph_free(AetherGraph* const graph)
   if (graph->nodes) {
     for (uint32_t s = 0; s < graph->arena.capacity; ++s) {
       aether_instance_free(graph->nodes[s].inst);
+      for (uint32_t v = 1; v < AETHER_MAX_VOICES; ++v) {
+        aether_instance_free(graph->nodes[s].voice_inst[v]);
+      }
       free(graph->nodes[s].consumers);
     }
   }
@@ -251,8 +255,10 @@ aether_graph_add(AetherGraph* const          graph,
   n->inst            = inst;
   n->type            = type;
   n->submitted       = false;
+  n->poly            = false;
   n->param_dirty     = 0;
-  n->n_consumers     = 0;
+  memset(n->voice_inst, 0, sizeof(n->voice_inst));
+  n->n_consumers = 0;
   memset(n->src, 0, sizeof(n->src));
   memset(n->src_out, 0, sizeof(n->src_out));
   snprintf(n->name, sizeof(n->name), "%s", name);
@@ -288,6 +294,28 @@ bury(AetherGraph* const graph, AetherInstance* const inst)
 }
 
 AetherStatus
+aether_graph_drop_voices(AetherGraph* const graph,
+                         GraphNode* const   n,
+                         const uint32_t     keep)
+{
+  for (uint32_t v = keep ? keep : 1U; v < AETHER_MAX_VOICES; ++v) {
+    AetherInstance* const inst = n->voice_inst[v];
+    if (!inst) {
+      continue;
+    }
+    if (inst->submitted) {
+      if (bury(graph, inst)) {
+        return AETHER_ERR_NO_MEMORY;
+      }
+    } else {
+      aether_instance_free(inst);
+    }
+    n->voice_inst[v] = NULL;
+  }
+  return AETHER_SUCCESS;
+}
+
+AetherStatus
 aether_graph_remove(AetherGraph* const graph,
                     const AetherHandle node,
                     AetherError* const err)
@@ -299,7 +327,8 @@ aether_graph_remove(AetherGraph* const graph,
 
   /* A node the audio thread may be running is freed only once the schedule
      holding it is retired; reserve that place before changing anything. */
-  if (n->submitted && bury(graph, n->inst)) {
+  if (aether_graph_drop_voices(graph, n, 1U) ||
+      (n->submitted && bury(graph, n->inst))) {
     return aether_error(err, AETHER_ERR_NO_MEMORY, "out of memory");
   }
   if (!n->submitted) {
@@ -590,6 +619,70 @@ aether_graph_clear(AetherGraph* const graph)
     aether_graph_remove(graph, h, NULL);
   }
   graph->n_maps = 0;
+}
+
+AetherStatus
+aether_graph_unmap_macro(AetherGraph* const graph,
+                         const uint32_t     macro,
+                         const AetherHandle node,
+                         const uint32_t     param,
+                         AetherError* const err)
+{
+  if (!aether_graph_node(graph, node)) {
+    return aether_error(err, AETHER_ERR_BAD_HANDLE, "no such node");
+  }
+  for (uint32_t i = 0; i < graph->n_maps; ++i) {
+    const AetherMacroMap* const m = &graph->maps[i];
+    if (m->macro == macro && m->param == param && m->node.index == node.index &&
+        m->node.generation == node.generation) {
+      graph->maps[i] = graph->maps[--graph->n_maps];
+      break;
+    }
+  }
+  return AETHER_SUCCESS;
+}
+
+AetherStatus
+aether_graph_set_voices(AetherGraph* const graph,
+                        const uint32_t     voices,
+                        AetherError* const err)
+{
+  if (voices < 1U || voices > AETHER_MAX_VOICES) {
+    return aether_error(err,
+                        AETHER_ERR_BAD_VALUE,
+                        "%u voices: the voice count is 1 to %d",
+                        voices,
+                        AETHER_MAX_VOICES);
+  }
+  graph->voices = voices;
+  return AETHER_SUCCESS;
+}
+
+uint32_t
+aether_graph_voices(const AetherGraph* const graph)
+{
+  return graph->voices;
+}
+
+AetherStatus
+aether_graph_set_poly(AetherGraph* const graph,
+                      const AetherHandle node,
+                      const bool         poly,
+                      AetherError* const err)
+{
+  GraphNode* const n = aether_graph_node(graph, node);
+  if (!n) {
+    return aether_error(err, AETHER_ERR_BAD_HANDLE, "no such node");
+  }
+  n->poly = poly;
+  return AETHER_SUCCESS;
+}
+
+bool
+aether_graph_poly(const AetherGraph* const graph, const AetherHandle node)
+{
+  const GraphNode* const n = aether_graph_node(graph, node);
+  return n && n->poly;
 }
 
 /* Queries */

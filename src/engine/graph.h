@@ -104,6 +104,38 @@ aether_graph_n_macro_maps(const AetherGraph* graph);
 const AetherMacroMap*
 aether_graph_macro_map(const AetherGraph* graph, uint32_t i);
 
+/** Remove the mapping of `macro` onto `param` of `node` (no error if there
+    is none). */
+AetherStatus
+aether_graph_unmap_macro(AetherGraph* graph,
+                         uint32_t     macro,
+                         AetherHandle node,
+                         uint32_t     param,
+                         AetherError* err);
+
+/** Set the number of voices (1 .. AETHER_MAX_VOICES) of the per-voice part
+    of the graph: every node marked poly runs once per voice, notes are
+    allocated to voices, and a shared node reading a per-voice output reads
+    the sum of the voices. Takes effect at the next commit (a structural
+    edit: instances are prepared off the audio thread). */
+AetherStatus
+aether_graph_set_voices(AetherGraph* graph, uint32_t voices, AetherError* err);
+
+/** The number of voices (1 by default). */
+uint32_t
+aether_graph_voices(const AetherGraph* graph);
+
+/** Mark a node as per-voice (`poly`) or shared. */
+AetherStatus
+aether_graph_set_poly(AetherGraph* graph,
+                      AetherHandle node,
+                      bool         poly,
+                      AetherError* err);
+
+/** True if `node` is per-voice. */
+bool
+aether_graph_poly(const AetherGraph* graph, AetherHandle node);
+
 /** Remove every node and mapping. */
 void
 aether_graph_clear(AetherGraph* graph);

@@ -25,10 +25,13 @@ typedef struct {
   float                 params[AETHER_MAX_PARAMS];  /**< values on the graph */
   uint32_t              param_dirty; /**< changed since the last commit */
   bool                  submitted;   /**< in a schedule sent to audio */
-  GraphConsumer*        consumers;   /**< edges out of this node */
-  uint32_t              n_consumers;
-  uint32_t              cap_consumers;
-  char                  name[AETHER_MAX_NAME];
+  bool                  poly;        /**< runs once per voice */
+  /** Instances of voices 1 .. n - 1 (voice 0 is `inst`), made at commit. */
+  AetherInstance* voice_inst[AETHER_MAX_VOICES];
+  GraphConsumer*  consumers; /**< edges out of this node */
+  uint32_t        n_consumers;
+  uint32_t        cap_consumers;
+  char            name[AETHER_MAX_NAME];
 } GraphNode;
 
 struct AetherGraphImpl {
@@ -38,6 +41,7 @@ struct AetherGraphImpl {
   uint32_t*        names;     /**< hash: slot + 1, 0 empty, ~0 deleted */
   uint32_t         name_cap;  /**< power of two */
   uint32_t         name_used; /**< live + deleted entries */
+  uint32_t         voices;    /**< 1 .. AETHER_MAX_VOICES */
   AetherMacroMap   maps[AETHER_MAX_MACRO_MAPS];
   uint32_t         n_maps;
   AetherInstance** graveyard; /**< removed, maybe still playing */
@@ -64,5 +68,10 @@ aether_graph_edge_set(const AetherHandle h)
 {
   return h.generation != 0;
 }
+
+/** Free (or bury, if the audio thread may run them) the voice instances of
+    `n` from voice `keep` on (keep >= 1: voice 0 is the node's own). */
+AetherStatus
+aether_graph_drop_voices(AetherGraph* graph, GraphNode* n, uint32_t keep);
 
 #endif /* AETHER_GRAPH_IMPL_H */

@@ -56,6 +56,10 @@ typedef struct {
   float        macros[AETHER_N_MACROS]; /**< host macro values, 0 .. 1 */
   const AetherMidiEvent* midi;          /**< MIDI events at the block start */
   uint32_t               n_midi;        /**< number of events in `midi` */
+  /** Per-voice MIDI: the engine's voice allocator gives each voice the
+      events meant for it (its notes; controllers go to every voice). */
+  const AetherMidiEvent* voice_midi[AETHER_MAX_VOICES];
+  uint32_t               n_voice_midi[AETHER_MAX_VOICES];
 } AetherContext;
 
 /** Everything one node call sees. Pointers are resolved when the schedule is
@@ -68,6 +72,7 @@ typedef struct {
   uint32_t             moving;    /**< bit i: param i changes in this block */
   uint32_t             connected; /**< bit i: input i is connected */
   bool                 feedback;  /**< delay node closing a feedback loop */
+  uint32_t             voice;     /**< per-voice node: voice + 1; else 0 */
 } AetherProcessArgs;
 
 /** Node type flags. */

@@ -16,20 +16,34 @@ typedef void (*AetherProcessFunc)(void*, const AetherProcessArgs*, uint32_t);
 
 /** One call: a node function with every pointer resolved. */
 typedef struct {
-  AetherProcessFunc func;  /**< type's process or write */
-  AetherInstance*   inst;  /**< node instance */
-  bool              first; /**< first step of this node: ticks parameters */
+  AetherProcessFunc func;  /**< type's process or write, or a voice sum */
+  void*             self;  /**< what func works on (the instance's state) */
+  AetherInstance*   inst;  /**< node instance (a dummy for voice sums) */
+  bool              first; /**< first step of this instance: ticks params */
   AetherProcessArgs args;  /**< resolved buffers */
 } AetherStep;
 
-/** A macro mapping resolved to an instance. */
+/** The inputs of a voice sum step: a shared node reading a per-voice
+    output reads the sum of its voices. */
 typedef struct {
-  AetherInstance* inst;
-  uint32_t        macro;
-  uint32_t        param;
-  float           min;
-  float           max;
-  AetherCurve     curve;
+  uint32_t     n;                     /**< voices */
+  const float* in[AETHER_MAX_VOICES]; /**< each voice's buffer */
+} AetherVoiceSum;
+
+/** A range of `nodes`: every instance of one graph node (one per voice). */
+typedef struct {
+  uint32_t first;
+  uint32_t count;
+} AetherInstanceRange;
+
+/** A macro mapping resolved to instances. */
+typedef struct {
+  AetherInstanceRange insts;
+  uint32_t            macro;
+  uint32_t            param;
+  float               min;
+  float               max;
+  AetherCurve         curve;
 } AetherScheduleMap;
 
 /** A parameter change that takes effect when the schedule is swapped in. */
@@ -41,8 +55,8 @@ typedef struct {
 
 /** A name lookup entry (sorted by name) for real-time edits. */
 typedef struct {
-  const char*     name; /**< points into the instance */
-  AetherInstance* inst;
+  const char*         name;  /**< points into the first instance */
+  AetherInstanceRange insts; /**< the node's instances */
 } AetherScheduleName;
 
 typedef struct AetherScheduleImpl AetherSchedule;
@@ -50,22 +64,29 @@ typedef struct AetherScheduleImpl AetherSchedule;
 struct AetherScheduleImpl {
   AetherStep*           steps; /**< in execution order */
   uint32_t              n_steps;
-  AetherInstance**      nodes; /**< each instance once */
-  uint32_t              n_nodes;
-  AetherScheduleName*   names; /**< sorted by name */
-  AetherScheduleMap*    maps;  /**< macro mappings */
+  AetherInstance**      nodes;   /**< every instance, a node's together */
+  uint32_t              n_nodes; /**< instances */
+  AetherScheduleName*   names;   /**< sorted by name, one per node */
+  uint32_t              n_names;
+  AetherScheduleMap*    maps; /**< macro mappings */
   uint32_t              n_maps;
   AetherScheduleUpdate* updates; /**< changes to running nodes, at swap */
   uint32_t              n_updates;
+  AetherVoiceSum*       sums; /**< inputs of voice sum steps */
+  uint32_t              n_sums;
+  AetherInstance        dummy;      /**< the instance of voice sum steps */
+  uint32_t              voices;     /**< of the per-voice part */
+  bool                  has_poly;   /**< some node runs per voice */
   uint32_t              n_buffers;  /**< pool buffers used at once */
   uint32_t              n_feedback; /**< delay nodes closing loops */
-  uint64_t              signature;  /**< of the sub-graph feeding the output */
+  uint64_t              signature;  /**< of the sub-graph feeding outputs */
   AetherInstance**      dead;       /**< freed with this schedule (control) */
   uint32_t              n_dead;
 };
 
 /** Compile `graph` into a new schedule whose buffers come from `pool` and
-    whose nodes see `ctx`. Off the audio thread. */
+    whose nodes see `ctx`. Every instance must exist (the engine makes the
+    voice instances first). Off the audio thread. */
 AetherStatus
 aether_schedule_compile(AetherGraph*         graph,
                         AetherBufferPool*    pool,
@@ -79,7 +100,14 @@ void
 aether_schedule_free(AetherSchedule* schedule);
 
 /** Find a node by name with a binary search (real-time safe). */
-AetherInstance*
+const AetherScheduleName*
 aether_schedule_find(const AetherSchedule* schedule, const char* name);
+
+/** The instance of voice `v` of graph node `n` (voice 0: the node's own). */
+static inline AetherInstance*
+aether_graph_node_voice(const GraphNode* const n, const uint32_t v)
+{
+  return v ? n->voice_inst[v] : n->inst;
+}
 
 #endif /* AETHER_SCHEDULE_H */

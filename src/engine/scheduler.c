@@ -4,6 +4,7 @@
 
 #include "engine_impl.h"
 #include "fpmode.h"
+#include "voices.h"
 
 #include <math.h>
 #include <string.h>
@@ -56,8 +57,11 @@ apply_macros(AetherEngine* const e, const uint32_t macro)
       continue;
     }
     const float v = map_value(m, e->ctx.macros[m->macro]);
-    aether_instance_set_param(m->inst, m->param, v, m->inst->fresh);
-    m->inst->fresh = false;
+    for (uint32_t k = 0; k < m->insts.count; ++k) {
+      AetherInstance* const inst = sch->nodes[m->insts.first + k];
+      aether_instance_set_param(inst, m->param, v, inst->fresh);
+      inst->fresh = false;
+    }
   }
 }
 
@@ -65,8 +69,11 @@ static void
 swap_in(AetherEngine* const e, AetherSchedule* const next)
 {
   AetherSchedule* const old = e->current;
-  e->current                = next;
-  e->pending                = NULL;
+  if (!old || old->voices != next->voices) {
+    aether_voices_reset(e);
+  }
+  e->current = next;
+  e->pending = NULL;
   if (old) {
     /* Always has room: in-flight schedules are bounded below capacity. */
     const AetherNote note = { old, AETHER_NOTE_RETIRED, 0U, 0U, 0U, 0.0f, 0U };
@@ -147,7 +154,7 @@ run_steps(const AetherSchedule* const sch, const uint32_t n)
       }
     }
     step->args.moving = inst->moving;
-    step->func(inst->self, &step->args, n);
+    step->func(step->self, &step->args, n);
   }
 }
 
@@ -189,6 +196,13 @@ aether_engine_process(AetherEngine* const e,
 
   drain_commands(e);
 
+  /* Notes to voices, before any chunk runs (events land on frame 0). */
+  const uint32_t n_voices =
+    (e->current && e->current->has_poly) ? e->current->voices : 0U;
+  if (n_voices) {
+    aether_voices_route(e, n_voices);
+  }
+
   /* Copy the input first: hosts may process in place (out == in). */
   for (uint32_t c = 0; c < 2; ++c) {
     if (in && in[c]) {
@@ -223,6 +237,9 @@ aether_engine_process(AetherEngine* const e,
     e->ctx.host_out[1] = chunk_out[1];
     e->ctx.midi        = e->midi;
     e->ctx.n_midi      = done ? 0U : e->n_midi;
+    for (uint32_t v = 0; v < n_voices; ++v) {
+      e->ctx.n_voice_midi[v] = done ? 0U : e->n_voice_midi[v];
+    }
 
     if (e->current && (e->level || target)) {
       run_steps(e->current, len);
@@ -283,24 +300,29 @@ aether_engine_set_param_rt(AetherEngine* const e,
                            const char* const   param_name,
                            const float         value)
 {
-  AetherInstance* const inst =
-    e->current ? aether_schedule_find(e->current, node_name) : NULL;
-  if (!inst) {
+  const AetherSchedule* const     sch = e->current;
+  const AetherScheduleName* const entry =
+    sch ? aether_schedule_find(sch, node_name) : NULL;
+  if (!entry) {
     return AETHER_ERR_NOT_FOUND;
   }
-  const int i = aether_node_type_param_index(inst->type, param_name);
+  const AetherInstance* const first = sch->nodes[entry->insts.first];
+  const int i = aether_node_type_param_index(first->type, param_name);
   if (i < 0) {
     return AETHER_ERR_BAD_PARAM;
   }
-  if (aether_param_check(&inst->type->params[i], value)) {
+  if (aether_param_check(&first->type->params[i], value)) {
     return AETHER_ERR_BAD_VALUE;
   }
-  aether_instance_set_param(inst, (uint32_t)i, value, false);
+  for (uint32_t k = 0; k < entry->insts.count; ++k) {
+    aether_instance_set_param(
+      sch->nodes[entry->insts.first + k], (uint32_t)i, value, false);
+  }
 
   /* Tell the control side, keeping room for RETIRED notes. */
   if (aether_ring_space(&e->notes) > AETHER_MAX_IN_FLIGHT + 1U) {
     const AetherNote note = { NULL,        AETHER_NOTE_PARAM,
-                              inst->slot,  inst->generation,
+                              first->slot, first->generation,
                               (uint32_t)i, value,
                               0U };
     aether_ring_push(&e->notes, &note);

@@ -96,7 +96,7 @@ any_sustained(const MidiNote* const m)
   return false;
 }
 
-/* Apply one event; returns true if the gate must restart (retrigger). */
+/* Apply one event; returns true for a note-on. */
 static bool
 note_event(MidiNote* const m, const AetherMidiEvent* const ev)
 {
@@ -105,7 +105,6 @@ note_event(MidiNote* const m, const AetherMidiEvent* const ev)
   const uint8_t d2   = ev->data[2] & 0x7FU;
 
   if (kind == 0x90U && d2 && ev->size == 3U) { /* note on */
-    const bool was_on = m->gate;
     held_remove(m, d1);
     if (m->n_held == NOTE_STACK) { /* forget the oldest */
       memmove(m->held, m->held + 1, NOTE_STACK - 1U);
@@ -116,7 +115,7 @@ note_event(MidiNote* const m, const AetherMidiEvent* const ev)
     m->note              = (float)d1;
     m->velocity          = (float)d2 / 127.0f;
     m->gate              = true;
-    return was_on;
+    return true;
   }
   if ((kind == 0x80U || kind == 0x90U) && ev->size == 3U) { /* note off */
     held_remove(m, d1);
@@ -162,13 +161,19 @@ note_process(void* const                    self,
   MidiNote* const            m       = (MidiNote*)self;
   const AetherContext* const ctx     = args->ctx;
   const int                  channel = (int)aether_param0(args, NOTE_CHANNEL);
-  bool                       restart = false;
+  const bool                 was_on  = m->gate;
+  bool                       note_on = false;
 
-  for (uint32_t e = 0; e < ctx->n_midi; ++e) {
-    const AetherMidiEvent* const ev = &ctx->midi[e];
+  /* A per-voice node hears only its voice's notes. */
+  const AetherMidiEvent* const events =
+    args->voice ? ctx->voice_midi[args->voice - 1U] : ctx->midi;
+  const uint32_t n_events =
+    args->voice ? ctx->n_voice_midi[args->voice - 1U] : ctx->n_midi;
+  for (uint32_t e = 0; e < n_events; ++e) {
+    const AetherMidiEvent* const ev = &events[e];
     if ((ev->data[0] & 0x80U) && ev->data[0] < 0xF0U &&
         (!channel || (ev->data[0] & 0x0FU) == (uint8_t)(channel - 1))) {
-      restart |= note_event(m, ev);
+      note_on |= note_event(m, ev);
     }
   }
 
@@ -178,7 +183,10 @@ note_process(void* const                    self,
   fill(args->out[NOTE_GATE], m->gate ? 1.0f : 0.0f, n);
   fill(args->out[NOTE_VELOCITY], m->velocity, n);
   fill(args->out[NOTE_AFTERTOUCH], m->aftertouch, n);
-  if (restart && aether_param0(args, NOTE_RETRIGGER) > 0.5f) {
+  /* A note played while the gate was high (held, or a stolen voice whose
+     old note ended in this very block) restarts it. */
+  if (note_on && was_on && m->gate &&
+      aether_param0(args, NOTE_RETRIGGER) > 0.5f) {
     args->out[NOTE_GATE][0] = 0.0f; /* one low frame: a new rising edge */
   }
 }

@@ -5,6 +5,7 @@
    the trap works. */
 
 #include "engine.h"
+#include "registry.h"
 #include "rtcheck.h"
 #include "test_types.h"
 
@@ -219,6 +220,98 @@ test_edits_while_audio_runs_never_trip_the_trap(void** state)
   aether_engine_free(s.engine);
 }
 
+typedef struct {
+  AetherEngine* engine;
+  atomic_int    stop;
+} PolyShared;
+
+/* Dense MIDI: a note on or off every few frames, bends and the pedal. */
+static void*
+poly_audio_thread(void* const arg)
+{
+  PolyShared* const s = (PolyShared*)arg;
+  float             left[64];
+  float             right[64];
+  float* const      out[2] = { left, right };
+  uint32_t          seed   = 7U;
+  rt.set_audio(1);
+  for (int block = 0; !atomic_load(&s->stop) || block < 3000; ++block) {
+    for (int k = 0; k < 4; ++k) {
+      seed                 = seed * 1664525U + 1013904223U;
+      const uint8_t note   = (uint8_t)(36U + (seed >> 20U) % 48U);
+      const uint8_t kind   = (seed >> 8U) % 5U == 0   ? 0xE0
+                             : (seed >> 8U) % 5U == 1 ? 0xB0
+                             : (seed >> 12U) & 1U     ? 0x90
+                                                      : 0x80;
+      const uint8_t msg[3] = { kind,
+                               kind == 0xB0 ? 64 : note,
+                               (uint8_t)((seed >> 4U) & 0x7FU) };
+      aether_engine_push_midi_rt(s->engine, msg, 3);
+      aether_engine_process(s->engine, NULL, out, 1U + (seed >> 24U) % 16U);
+    }
+  }
+  rt.set_audio(0);
+  return NULL;
+}
+
+static void
+test_dense_midi_and_voice_changes_never_trip_the_trap(void** state)
+{
+  (void)state;
+  PolyShared s;
+  s.engine = aether_engine_new(48000.0);
+  atomic_init(&s.stop, 0);
+  AetherGraph* const       g       = aether_engine_graph(s.engine);
+  AetherError              err     = { AETHER_SUCCESS, "" };
+  static const char* const types[] = {
+    "MidiNote", "Oscillator", "Adsr", "Filter"
+  };
+  AetherHandle h[4];
+  for (int i = 0; i < 4; ++i) {
+    assert_int_equal(
+      aether_graph_add(
+        g, aether_registry_find(types[i]), types[i], &h[i], &err),
+      AETHER_SUCCESS);
+    assert_int_equal(aether_graph_set_poly(g, h[i], true, &err), 0);
+  }
+  AetherHandle out;
+  assert_int_equal(
+    aether_graph_add(g, aether_registry_find("AudioOut"), "out", &out, &err),
+    AETHER_SUCCESS);
+  assert_int_equal(aether_graph_connect(g, h[0], 0, h[1], 0, &err), 0);
+  assert_int_equal(aether_graph_connect(g, h[0], 1, h[2], 0, &err), 0);
+  assert_int_equal(aether_graph_connect(g, h[1], 0, h[2], 1, &err), 0);
+  assert_int_equal(aether_graph_connect(g, h[2], 1, h[3], 0, &err), 0);
+  assert_int_equal(aether_graph_connect(g, h[3], 0, out, 0, &err), 0);
+  assert_int_equal(aether_engine_commit(s.engine, &err), AETHER_SUCCESS);
+
+  rt.reset();
+  pthread_t thread;
+  assert_int_equal(pthread_create(&thread, NULL, poly_audio_thread, &s), 0);
+  static const uint32_t counts[] = { 8, 1, 32, 3, 16, 2 };
+  for (int round = 0; round < 60; ++round) {
+    assert_int_equal(aether_graph_set_voices(g, counts[round % 6], &err), 0);
+    AetherStatus st = AETHER_SUCCESS;
+    while ((st = aether_engine_commit(s.engine, &err)) == AETHER_ERR_FULL) {
+      aether_engine_collect(s.engine);
+      sched_yield();
+    }
+    assert_int_equal(st, AETHER_SUCCESS);
+    aether_engine_collect(s.engine);
+  }
+  atomic_store(&s.stop, 1);
+  pthread_join(thread, NULL);
+  if (rt.hits()) {
+    fprintf(stderr, "audio thread called %s\n", rt.first_hit());
+  }
+  assert_int_equal(rt.hits(), 0);
+  AetherEngineStats st;
+  aether_engine_stats(s.engine, &st);
+  assert_true(st.swaps >= 10);
+  assert_int_equal(st.blowups, 0);
+  aether_engine_free(s.engine);
+}
+
 int
 main(void)
 {
@@ -226,6 +319,7 @@ main(void)
     cmocka_unit_test(test_planted_allocation_trips_the_trap),
     cmocka_unit_test(test_planted_allocation_in_a_node_trips_the_trap),
     cmocka_unit_test(test_edits_while_audio_runs_never_trip_the_trap),
+    cmocka_unit_test(test_dense_midi_and_voice_changes_never_trip_the_trap),
   };
   return cmocka_run_group_tests(tests, setup, NULL);
 }
