@@ -120,7 +120,7 @@ prepare_voices(AetherEngine* const e, AetherError* const err)
         return aether_error(
           err, st, "could not create voice %u of \"%s\"", v + 1U, n->name);
       }
-      memcpy(inst->name, n->inst->name, sizeof(inst->name));
+      aether_instance_name(inst, n->name, v);
       inst->slot       = n->inst->slot;
       inst->generation = n->inst->generation;
       n->voice_inst[v] = inst;

@@ -262,7 +262,7 @@ aether_graph_add(AetherGraph* const          graph,
   memset(n->src, 0, sizeof(n->src));
   memset(n->src_out, 0, sizeof(n->src_out));
   snprintf(n->name, sizeof(n->name), "%s", name);
-  snprintf(inst->name, sizeof(inst->name), "%s", name);
+  aether_instance_name(inst, name, 0U);
   inst->slot       = h.index;
   inst->generation = h.generation;
   for (uint32_t i = 0; i < type->n_params; ++i) {

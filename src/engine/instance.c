@@ -3,6 +3,7 @@
 #include "instance.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +55,30 @@ aether_instance_new(const AetherNodeType* const type,
     type->n_params ? (uint32_t)((1ULL << type->n_params) - 1U) : 0U;
   *out = inst;
   return AETHER_SUCCESS;
+}
+
+void
+aether_instance_name(AetherInstance* const inst,
+                     const char* const     name,
+                     const uint32_t        voice)
+{
+  snprintf(inst->name, sizeof(inst->name), "%s", name);
+
+  uint32_t h = 2166136261U; /* FNV-1a of the name, then the voice */
+  for (const char* c = name; *c; ++c) {
+    h = (h ^ (uint8_t)*c) * 16777619U;
+  }
+  h = (h ^ (voice + 1U)) * 16777619U;
+  h ^= h >> 15U;
+  h *= 2246822519U;
+  h ^= h >> 13U;
+
+  if (inst->type->seed) {
+    inst->type->seed(inst->self, h ? h : 1U);
+    if (inst->type->reset) {
+      inst->type->reset(inst->self);
+    }
+  }
 }
 
 void

@@ -36,6 +36,12 @@ aether_instance_new(const AetherNodeType* type,
                     uint64_t              serial,
                     AetherInstance**      out);
 
+/** Name an instance (node `name`, voice `voice`) and seed its random
+    generators from that, then reset it: a patch sounds the same on every
+    load. Off the audio thread. */
+void
+aether_instance_name(AetherInstance* inst, const char* name, uint32_t voice);
+
 /** Clean up and free an instance. Off the audio thread. */
 void
 aether_instance_free(AetherInstance* inst);

@@ -122,6 +122,12 @@ typedef struct {
 
   /** Delay types only: consume `n` frames of input. Real-time safe. */
   void (*write)(void* self, const AetherProcessArgs* args, uint32_t n);
+
+  /** Random types: take a seed (non-zero) and use it from the next reset.
+      The engine derives it from the node's name and voice, so a patch
+      sounds the same on every load and two nodes are uncorrelated. Off the
+      audio thread. May be NULL. */
+  void (*seed)(void* self, uint32_t seed);
 } AetherNodeType;
 
 /** Return the index of the parameter called `name`, or -1. */

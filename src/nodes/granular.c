@@ -69,6 +69,7 @@ typedef struct {
   double   rate;  /**< sample rate */
   double   acc;   /**< grain clock: a grain starts when it reaches 1 */
   uint32_t rng;   /**< PRNG state */
+  uint32_t seed;  /**< PRNG seed, restored by reset */
   Grain    grain[GRAN_MAX_GRAINS];
 } Granular;
 
@@ -87,6 +88,7 @@ gran_init(void* const self_, const double rate)
   self->mask = size - 1U;
   self->rate = rate;
   self->acc  = 1.0; /* the first grain starts at once */
+  self->seed = GRAN_SEED;
   self->rng  = GRAN_SEED;
   return AETHER_SUCCESS;
 }
@@ -108,7 +110,14 @@ gran_reset(void* const self_)
   self->w     = 0;
   self->frame = 0;
   self->acc   = 1.0; /* the first grain starts at once */
-  self->rng   = GRAN_SEED;
+  self->rng   = self->seed;
+}
+
+/* The engine's seed (from the node's name and voice), used from reset. */
+static void
+gran_seed(void* const self, const uint32_t seed)
+{
+  ((Granular*)self)->seed = seed ? seed : GRAN_SEED;
 }
 
 /* Start a grain at frame `t` of this block (whose first frame is stored at
@@ -306,5 +315,6 @@ const AetherNodeType aether_node_granular = {
   .init      = gran_init,
   .cleanup   = gran_cleanup,
   .reset     = gran_reset,
+  .seed      = gran_seed,
   .process   = gran_process,
 };

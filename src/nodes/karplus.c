@@ -3,7 +3,6 @@
 
 #include "node_util.h"
 
-#include <stdatomic.h>
 #include <stdlib.h>
 
 #define KS_MIN_FREQ 20.0f /* the delay line is sized for this */
@@ -61,7 +60,6 @@ typedef struct {
   uint32_t rng;       /**< PRNG state */
 } Karplus;
 
-static atomic_uint ks_instances;
 
 static void
 ks_reset(void* const self)
@@ -94,11 +92,9 @@ ks_init(void* const self, const double rate)
   if (!s->line) {
     return AETHER_ERR_NO_MEMORY;
   }
-  const uint32_t k = atomic_fetch_add(&ks_instances, 1U);
   s->mask          = len - 1U;
   s->rate          = (float)rate;
-  s->seed          = (k + 1U) * 3266489917U ^ 0x27D4EB2FU;
-  s->seed          = s->seed ? s->seed : 1U;
+  s->seed = 1U; /* until the engine seeds it */
   ks_reset(self); /* usable even if the host skips reset */
   return AETHER_SUCCESS;
 }
@@ -192,6 +188,13 @@ ks_process(void* const                    self,
   }
 }
 
+/* The engine's seed (from the node's name and voice), used from reset. */
+static void
+ks_seed(void* const self, const uint32_t seed)
+{
+  ((Karplus*)self)->seed = seed ? seed : 1U;
+}
+
 const AetherNodeType aether_node_karplus = {
   .name      = "KarplusStrong",
   .label     = "Plucked string",
@@ -207,5 +210,6 @@ const AetherNodeType aether_node_karplus = {
   .init      = ks_init,
   .cleanup   = ks_cleanup,
   .reset     = ks_reset,
+  .seed      = ks_seed,
   .process   = ks_process,
 };

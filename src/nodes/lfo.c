@@ -3,7 +3,6 @@
 
 #include "node_util.h"
 
-#include <stdatomic.h>
 
 enum { LFO_RESET, LFO_N_INPUTS };
 enum { LFO_WAVE, LFO_RATE, LFO_DEPTH, LFO_PHASE, LFO_OFFSET, LFO_N_PARAMS };
@@ -50,7 +49,6 @@ typedef struct {
   uint32_t rng;        /**< PRNG state */
 } Lfo;
 
-static atomic_uint lfo_instances;
 
 static void
 lfo_reset(void* const self)
@@ -68,10 +66,8 @@ static AetherStatus
 lfo_init(void* const self, const double rate)
 {
   Lfo* const     s = (Lfo*)self;
-  const uint32_t k = atomic_fetch_add(&lfo_instances, 1U);
   s->inv_rate      = 1.0 / rate;
-  s->seed          = (k + 1U) * 2246822519U ^ 0x85EBCA6BU;
-  s->seed          = s->seed ? s->seed : 1U;
+  s->seed = 1U; /* until the engine seeds it */
   lfo_reset(self); /* usable even if the host skips reset */
   return AETHER_SUCCESS;
 }
@@ -168,6 +164,13 @@ lfo_process(void* const                    self,
   s->phase = p;
 }
 
+/* The engine's seed (from the node's name and voice), used from reset. */
+static void
+lfo_seed(void* const self, const uint32_t seed)
+{
+  ((Lfo*)self)->seed = seed ? seed : 1U;
+}
+
 const AetherNodeType aether_node_lfo = {
   .name      = "Lfo",
   .label     = "LFO",
@@ -183,5 +186,6 @@ const AetherNodeType aether_node_lfo = {
   .size      = sizeof(Lfo),
   .init      = lfo_init,
   .reset     = lfo_reset,
+  .seed      = lfo_seed,
   .process   = lfo_process,
 };

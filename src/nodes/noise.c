@@ -2,7 +2,6 @@
 
 #include "node_util.h"
 
-#include <stdatomic.h>
 
 enum { NOISE_COLOR, NOISE_AMP, NOISE_N_PARAMS };
 enum { COLOR_WHITE, COLOR_PINK };
@@ -36,9 +35,6 @@ typedef struct {
   float    b[7]; /**< pink filter state */
 } Noise;
 
-/* Seeds differ per instance in creation order, so two noise nodes of one
-   patch are uncorrelated, and a patch renders the same way every time. */
-static atomic_uint noise_instances;
 
 static void
 noise_reset(void* const self)
@@ -55,9 +51,7 @@ noise_init(void* const self, const double rate)
 {
   (void)rate;
   Noise* const   s = (Noise*)self;
-  const uint32_t k = atomic_fetch_add(&noise_instances, 1U);
-  s->seed          = (k + 1U) * 2654435761U ^ 0x9E3779B9U;
-  s->seed          = s->seed ? s->seed : 1U;
+  s->seed = 1U; /* until the engine seeds it */
   noise_reset(self); /* usable even if the host skips reset */
   return AETHER_SUCCESS;
 }
@@ -100,6 +94,13 @@ noise_process(void* const                    self,
   s->b[6] = b6;
 }
 
+/* The engine's seed (from the node's name and voice), used from reset. */
+static void
+noise_seed(void* const self, const uint32_t seed)
+{
+  ((Noise*)self)->seed = seed ? seed : 1U;
+}
+
 const AetherNodeType aether_node_noise = {
   .name      = "Noise",
   .label     = "Noise",
@@ -111,5 +112,6 @@ const AetherNodeType aether_node_noise = {
   .size      = sizeof(Noise),
   .init      = noise_init,
   .reset     = noise_reset,
+  .seed      = noise_seed,
   .process   = noise_process,
 };

@@ -244,6 +244,27 @@ test_stolen_voice_restarts_its_gate(void** state)
   aether_engine_free(e);
 }
 
+static void
+test_random_nodes_are_seeded_by_name(void** state)
+{
+  (void)state;
+  static float out[3][2048];
+  for (int k = 0; k < 3; ++k) {
+    AetherEngine* const e   = aether_engine_new(RATE);
+    const AetherHandle  n   = add(e, "Noise", k == 2 ? "other" : "hiss");
+    const AetherHandle  o   = add(e, "AudioOut", "out");
+    const AetherHandle  pad = add(e, "Noise", "pad"); /* created before */
+    (void)pad;
+    connect(e, n, "out", o, "left");
+    commit(e);
+    render(e, out[k], 2048);
+    aether_engine_free(e);
+  }
+  /* The same patch sounds the same on every load; another name differs. */
+  assert_memory_equal(out[0], out[1], sizeof(out[0]));
+  assert_memory_not_equal(out[0], out[2], sizeof(out[0]));
+}
+
 /* The allocator alone, white box. */
 static uint32_t
 voice_of(const AetherEngine* const e, const uint32_t n, const uint8_t note)
@@ -368,6 +389,7 @@ main(void)
     cmocka_unit_test(test_note_off_sustain_and_velocity),
     cmocka_unit_test(test_note_starts_on_its_frame),
     cmocka_unit_test(test_stolen_voice_restarts_its_gate),
+    cmocka_unit_test(test_random_nodes_are_seeded_by_name),
     cmocka_unit_test(test_voice_allocation_order),
     cmocka_unit_test(test_voice_count_change_keeps_shared_state),
   };

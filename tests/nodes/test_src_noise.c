@@ -118,7 +118,8 @@ test_noise_pink(void** state)
   }
 }
 
-/* Same output after reset; a second instance is another sequence. */
+/* Same output after reset; another seed (the engine seeds each node from
+   its name and voice) is another sequence. */
 static void
 test_noise_seeding(void** state)
 {
@@ -129,6 +130,10 @@ test_noise_seeding(void** state)
   float* const       y1 = src_alloc(N);
   float* const       y2 = src_alloc(N);
   float* const       y3 = src_alloc(N);
+  aether_node_noise.seed(harness_state(a), 0x1234567U);
+  aether_node_noise.seed(harness_state(b), 0x89ABCDEU);
+  harness_reset(a);
+  harness_reset(b);
   harness_render1(a, 0, y1, N);
   harness_reset(a);
   harness_render1(a, 0, y2, N);
