@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   gcc pkg-config meson ninja-build
   lv2-dev libserd-dev serdi libsord-dev sordi liblilv-dev lilv-utils
-  libcmocka-dev libsndfile1-dev sox graphviz
+  libcmocka-dev libsndfile1-dev sox graphviz jalv jackd2
 )
 
 missing=()
