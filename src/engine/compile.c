@@ -446,7 +446,11 @@ schedule_alloc(const uint32_t n_steps,
   sch->maps =
     (AetherScheduleMap*)calloc(n_maps + 1U, sizeof(AetherScheduleMap));
   sch->sums = (AetherVoiceSum*)calloc(n_steps + 1U, sizeof(AetherVoiceSum));
-  if (!sch->steps || !sch->nodes || !sch->names || !sch->maps || !sch->sums) {
+  sch->step_inst =
+    (AetherInstance**)calloc(n_steps + 1U, sizeof(AetherInstance*));
+  sch->step_first = (uint8_t*)calloc(n_steps + 1U, 1U);
+  if (!sch->steps || !sch->nodes || !sch->names || !sch->maps || !sch->sums ||
+      !sch->step_inst || !sch->step_first) {
     aether_schedule_free(sch);
     return NULL;
   }
@@ -454,7 +458,8 @@ schedule_alloc(const uint32_t n_steps,
   return sch;
 }
 
-/* Resolve the arguments of a unit step. */
+/* Resolve the arguments of a unit step into `slots` (n_inputs + n_outputs
+   + n_params pointers, packed). */
 static void
 resolve_args(const AetherGraph* const      graph,
              Scratch* const                s,
@@ -462,6 +467,7 @@ resolve_args(const AetherGraph* const      graph,
              const AetherContext* const    ctx,
              const Plan* const             step,
              AetherInstance* const         inst,
+             float** const                 slots,
              AetherProcessArgs* const      args)
 {
   const uint32_t              p     = step->p;
@@ -469,30 +475,34 @@ resolve_args(const AetherGraph* const      graph,
   const AetherNodeType* const type  = n->type;
   const float* const          quiet = aether_buffer_pool_silence(pool);
   const uint32_t unit = s->base[p] + (multi(graph, s, p) ? step->v : 0U);
+  float** const  in   = slots;
+  float** const  out  = slots + type->n_inputs;
+  float** const  par  = out + type->n_outputs;
 
   args->ctx   = ctx;
+  args->in    = (const float* const*)in;
+  args->out   = out;
+  args->param = (const float* const*)par;
   args->voice = n->poly ? step->v + 1U : 0U;
   args->feedback =
     step->kind == PROCESS_FEEDBACK || step->kind == WRITE_FEEDBACK;
-  for (uint32_t i = 0; i < AETHER_MAX_INPUTS; ++i) {
-    args->in[i] = quiet;
-  }
   for (uint32_t i = 0; i < type->n_inputs; ++i) {
+    in[i] = (float*)quiet; /* read only: nodes see const pointers */
     if (aether_graph_edge_set(n->src[i])) {
       args->connected |= 1U << i;
       if (step->kind != PROCESS_FEEDBACK) {
         uint32_t* buf = NULL;
         input_slot(graph, s, p, step->v, i, &buf);
-        args->in[i] = aether_buffer_pool_get(pool, *buf);
+        in[i] = aether_buffer_pool_get(pool, *buf);
       }
     }
   }
   for (uint32_t o = 0; o < type->n_outputs; ++o) {
-    args->out[o] =
+    out[o] =
       aether_buffer_pool_get(pool, s->buffer[unit * AETHER_MAX_OUTPUTS + o]);
   }
   for (uint32_t i = 0; i < type->n_params; ++i) {
-    args->param[i] = inst->buf + (size_t)i * AETHER_BUFFER_SIZE;
+    par[i] = inst->buf + (size_t)i * AETHER_BUFFER_SIZE;
   }
 }
 
@@ -598,6 +608,21 @@ aether_schedule_compile(AetherGraph* const         graph,
   const uint32_t n_steps = plan_steps(graph, &s, plan);
   find_last_uses(graph, &s, plan, n_steps);
 
+  size_t n_ptrs = 1U;
+  for (uint32_t k = 0; k < n_steps; ++k) {
+    const AetherNodeType* const t = node_at(graph, &s, plan[k].p)->type;
+    n_ptrs += plan[k].kind == VOICE_SUM
+                ? 1U
+                : (size_t)t->n_inputs + t->n_outputs + t->n_params;
+  }
+  if (!(sch->ptrs = (float**)calloc(n_ptrs, sizeof(float*)))) {
+    aether_schedule_free(sch);
+    free(plan);
+    scratch_free(&s);
+    return aether_error(err, AETHER_ERR_NO_MEMORY, "out of memory");
+  }
+  float** slots = sch->ptrs;
+
   /* Assign buffers in step order, releasing each after its last reader. */
   aether_buffer_pool_reset(pool);
   for (uint32_t k = 0; k < n_steps && !st; ++k) {
@@ -616,12 +641,14 @@ aether_schedule_compile(AetherGraph* const         graph,
         sum->in[v] = aether_buffer_pool_get(
           pool, s.buffer[(s.base[step->p] + v) * AETHER_MAX_OUTPUTS + step->v]);
       }
-      out_step->func        = sum_voices;
-      out_step->self        = sum;
-      out_step->inst        = &sch->dummy;
-      out_step->first       = false;
-      out_step->args.ctx    = ctx;
-      out_step->args.out[0] = aether_buffer_pool_get(pool, s.sum_buf[key]);
+      slots[0]           = aether_buffer_pool_get(pool, s.sum_buf[key]);
+      out_step->func     = sum_voices;
+      out_step->self     = sum;
+      out_step->args.ctx = ctx;
+      out_step->args.out = slots;
+      sch->step_inst[k]  = &sch->dummy;
+      sch->step_first[k] = 0;
+      slots += 1;
       release_inputs(graph, &s, pool, step, k);
       continue;
     }
@@ -646,14 +673,15 @@ aether_schedule_compile(AetherGraph* const         graph,
 
     AetherInstance* const inst =
       aether_graph_node_voice(n, multi(graph, &s, step->p) ? step->v : 0U);
-    out_step->inst  = inst;
-    out_step->self  = inst->self;
-    out_step->first = first;
+    sch->step_inst[k]  = inst;
+    sch->step_first[k] = first;
+    out_step->self     = inst->self;
     out_step->func =
       (step->kind == WRITE_THEN_PROCESS || step->kind == WRITE_FEEDBACK)
         ? n->type->write
         : n->type->process;
-    resolve_args(graph, &s, pool, ctx, step, inst, &out_step->args);
+    resolve_args(graph, &s, pool, ctx, step, inst, slots, &out_step->args);
+    slots += n->type->n_inputs + n->type->n_outputs + n->type->n_params;
 
     /* Release what no later step reads: inputs read for the last time here,
        and outputs nobody reads once the unit's last step is done. */
@@ -734,6 +762,9 @@ aether_schedule_free(AetherSchedule* const schedule)
     free(schedule->maps);
     free(schedule->updates);
     free(schedule->sums);
+    free(schedule->step_inst);
+    free(schedule->step_first);
+    free(schedule->ptrs);
     free(schedule);
   }
 }

@@ -85,6 +85,7 @@ struct AetherEngineImpl {
   AetherSchedule* pending; /**< waiting for the fade-out */
   uint32_t        level;   /**< output gain * AETHER_DECLICK_FRAMES */
   bool            muted;
+  bool            params_idle; /**< no parameter moves: skip the ticks */
   AetherMidiEvent midi[AETHER_MAX_MIDI_EVENTS];
   uint32_t        n_midi;
   AetherVoice     voice[AETHER_MAX_VOICES];

@@ -63,16 +63,18 @@ typedef struct {
 } AetherContext;
 
 /** Everything one node call sees. Pointers are resolved when the schedule is
-    compiled; buffers are AETHER_BUFFER_SIZE floats, AETHER_ALIGN aligned. */
+    compiled; buffers are AETHER_BUFFER_SIZE floats, AETHER_ALIGN aligned.
+    The arrays hold exactly the type's n_inputs, n_outputs and n_params
+    entries (packed, so a schedule stays small and cache-resident). */
 typedef struct {
-  const AetherContext* ctx;                      /**< block context */
-  const float*         in[AETHER_MAX_INPUTS];    /**< silence if unconnected */
-  float*               out[AETHER_MAX_OUTPUTS];  /**< never alias an input */
-  const float*         param[AETHER_MAX_PARAMS]; /**< per-sample values */
+  const AetherContext* ctx;       /**< block context */
+  const float* const*  in;        /**< inputs, silence if unconnected */
+  float* const*        out;       /**< outputs, never aliasing an input */
+  const float* const*  param;     /**< per-sample parameter values */
   uint32_t             moving;    /**< bit i: param i changes in this block */
   uint32_t             connected; /**< bit i: input i is connected */
-  bool                 feedback;  /**< delay node closing a feedback loop */
   uint32_t             voice;     /**< per-voice node: voice + 1; else 0 */
+  bool                 feedback;  /**< delay node closing a feedback loop */
 } AetherProcessArgs;
 
 /** Node type flags. */

@@ -14,13 +14,12 @@
 
 typedef void (*AetherProcessFunc)(void*, const AetherProcessArgs*, uint32_t);
 
-/** One call: a node function with every pointer resolved. */
+/** One call: a node function with every pointer resolved: 64 bytes, read
+    in order, so a long schedule streams through the cache. */
 typedef struct {
-  AetherProcessFunc func;  /**< type's process or write, or a voice sum */
-  void*             self;  /**< what func works on (the instance's state) */
-  AetherInstance*   inst;  /**< node instance (a dummy for voice sums) */
-  bool              first; /**< first step of this instance: ticks params */
-  AetherProcessArgs args;  /**< resolved buffers */
+  AetherProcessFunc func; /**< type's process or write, or a voice sum */
+  void*             self; /**< what func works on (the instance's state) */
+  AetherProcessArgs args; /**< resolved buffers */
 } AetherStep;
 
 /** The inputs of a voice sum step: a shared node reading a per-voice
@@ -62,7 +61,10 @@ typedef struct {
 typedef struct AetherScheduleImpl AetherSchedule;
 
 struct AetherScheduleImpl {
-  AetherStep*           steps; /**< in execution order */
+  AetherStep*           steps;      /**< in execution order */
+  AetherInstance**      step_inst;  /**< per step: its instance (or dummy) */
+  uint8_t*              step_first; /**< per step: first of its instance */
+  float**               ptrs;       /**< the steps' buffer pointers */
   uint32_t              n_steps;
   AetherInstance**      nodes;   /**< every instance, a node's together */
   uint32_t              n_nodes; /**< instances */

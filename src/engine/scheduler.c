@@ -60,7 +60,8 @@ apply_macros(AetherEngine* const e, const uint32_t macro)
     for (uint32_t k = 0; k < m->insts.count; ++k) {
       AetherInstance* const inst = sch->nodes[m->insts.first + k];
       aether_instance_set_param(inst, m->param, v, inst->fresh);
-      inst->fresh = false;
+      e->params_idle = false;
+      inst->fresh    = false;
     }
   }
 }
@@ -85,6 +86,7 @@ swap_in(AetherEngine* const e, AetherSchedule* const next)
     aether_instance_set_param(u->inst, u->param, u->value, false);
   }
   apply_macros(e, AETHER_N_MACROS);
+  e->params_idle = false; /* new instances fill their buffers first */
   atomic_fetch_add_explicit(&e->swaps, 1U, memory_order_relaxed);
 }
 
@@ -122,6 +124,7 @@ drain_commands(AetherEngine* const e)
       case AETHER_CMD_PARAM:
         aether_instance_set_param(
           (AetherInstance*)cmd.ptr, cmd.param, cmd.value, false);
+        e->params_idle = false;
         break;
       case AETHER_CMD_MUTE:
         e->muted = cmd.value != 0.0f;
@@ -138,17 +141,31 @@ drain_commands(AetherEngine* const e)
   }
 }
 
+/* Run every step. While no parameter of any node moves (the usual case),
+   a step is one indirect call on sequential memory; otherwise parameters
+   are ticked by each instance's first step, until they all settle. */
 static void
-run_steps(const AetherSchedule* const sch, const uint32_t n)
+run_steps(AetherEngine* const         e,
+          const AetherSchedule* const sch,
+          const uint32_t              n)
 {
   AetherStep* const steps   = sch->steps;
   const uint32_t    n_steps = sch->n_steps;
+  if (e->params_idle) {
+    for (uint32_t k = 0; k < n_steps; ++k) {
+      steps[k].func(steps[k].self, &steps[k].args, n);
+    }
+    return;
+  }
+
+  uint32_t active = 0;
   for (uint32_t k = 0; k < n_steps; ++k) {
     AetherStep* const     step = &steps[k];
-    AetherInstance* const inst = step->inst;
-    if (step->first) {
+    AetherInstance* const inst = sch->step_inst[k];
+    if (sch->step_first[k]) {
       if (inst->active) {
         aether_instance_tick(inst, n);
+        active |= inst->active;
       } else {
         inst->moving = 0;
       }
@@ -156,6 +173,8 @@ run_steps(const AetherSchedule* const sch, const uint32_t n)
     step->args.moving = inst->moving;
     step->func(step->self, &step->args, n);
   }
+  /* Nothing left to fill: every step's moving mask is 0 now. */
+  e->params_idle = !active;
 }
 
 /* Ramp the output gain one step per frame towards `target`. */
@@ -242,7 +261,7 @@ aether_engine_process(AetherEngine* const e,
     }
 
     if (e->current && (e->level || target)) {
-      run_steps(e->current, len);
+      run_steps(e, e->current, len);
     }
     if (e->level != AETHER_DECLICK_FRAMES || target != e->level) {
       apply_fade(e, chunk_out, len, target);
@@ -314,6 +333,7 @@ aether_engine_set_param_rt(AetherEngine* const e,
   if (aether_param_check(&first->type->params[i], value)) {
     return AETHER_ERR_BAD_VALUE;
   }
+  e->params_idle = false;
   for (uint32_t k = 0; k < entry->insts.count; ++k) {
     aether_instance_set_param(
       sch->nodes[entry->insts.first + k], (uint32_t)i, value, false);

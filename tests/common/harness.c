@@ -148,25 +148,31 @@ harness_render(NodeHarness* const  h,
   for (uint32_t done = 0; done < n;) {
     const uint32_t len = (n - done < block) ? n - done : block;
 
+    const float*      ins[AETHER_MAX_INPUTS];
+    float*            outs[AETHER_MAX_OUTPUTS];
+    const float*      params[AETHER_MAX_PARAMS];
     AetherProcessArgs args;
     memset(&args, 0, sizeof(args));
+    args.in       = ins;
+    args.out      = outs;
+    args.param    = params;
     args.ctx      = &h->ctx;
     args.feedback = h->feedback;
     for (uint32_t i = 0; i < type->n_inputs; ++i) {
       if (h->signals[i]) {
         memcpy(h->ibuf[i], h->signals[i] + h->pos, len * sizeof(float));
-        args.in[i] = h->ibuf[i];
+        ins[i] = h->ibuf[i];
         args.connected |= 1U << i;
       } else {
-        args.in[i] = h->silence;
+        ins[i] = h->silence;
       }
     }
     for (uint32_t o = 0; o < type->n_outputs; ++o) {
-      args.out[o] = h->obuf[o];
+      outs[o] = h->obuf[o];
     }
     args.moving = fill_params(h, len);
     for (uint32_t i = 0; i < type->n_params; ++i) {
-      args.param[i] = h->pbuf[i];
+      params[i] = h->pbuf[i];
     }
 
     h->ctx.frame = h->pos;

@@ -121,7 +121,7 @@ check_schedule_order(const AetherSchedule* const sch, const Model* const m)
   }
   assert_int_equal(sch->n_nodes, (uint32_t)n_live);
   for (uint32_t s = 0; s < sch->n_steps; ++s) {
-    const int k = model_index(m, sch->steps[s].inst);
+    const int k = model_index(m, sch->step_inst[s]);
     assert_true(k >= 0);
     if (first[k] < 0) {
       first[k] = (int)s;

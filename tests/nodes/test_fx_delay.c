@@ -296,17 +296,17 @@ test_feedback_loop_process_reads_no_input(void** state)
   AetherContext ctx;
   memset(&ctx, 0, sizeof(ctx));
   ctx.rate = rate;
+  const float*      ins[2]    = { poison, poison };
+  float*            outs[1]   = { out };
+  const float*      values[4] = { params[0], params[1], params[2], params[3] };
   AetherProcessArgs args;
   memset(&args, 0, sizeof(args));
   args.ctx       = &ctx;
-  args.in[0]     = poison;
-  args.in[1]     = poison;
+  args.in        = ins;
   args.connected = 3U;
-  args.out[0]    = out;
+  args.out       = outs;
   args.feedback  = true;
-  for (uint32_t i = 0; i < 4; ++i) {
-    args.param[i] = params[i];
-  }
+  args.param     = values;
   type->process(harness_state(h), &args, AETHER_BUFFER_SIZE);
 
   const uint32_t at    = OFFSET + 96U - 64U; /* frame 101 of 64 .. 127 */
