@@ -83,7 +83,7 @@ swap_in(AetherEngine* const e, AetherSchedule* const next)
   /* Bounded by the edit: only parameters that changed travel. */
   for (uint32_t i = 0; i < next->n_updates; ++i) {
     const AetherScheduleUpdate* const u = &next->updates[i];
-    aether_instance_set_param(u->inst, u->param, u->value, false);
+    aether_instance_set_param(u->inst, u->param, u->value, e->ctx.frame == 0U);
   }
   apply_macros(e, AETHER_N_MACROS);
   e->params_idle = false; /* new instances fill their buffers first */
@@ -122,8 +122,9 @@ drain_commands(AetherEngine* const e)
         }
         break;
       case AETHER_CMD_PARAM:
+        /* Before the first frame there is nothing to glide from. */
         aether_instance_set_param(
-          (AetherInstance*)cmd.ptr, cmd.param, cmd.value, false);
+          (AetherInstance*)cmd.ptr, cmd.param, cmd.value, e->ctx.frame == 0U);
         e->params_idle = false;
         break;
       case AETHER_CMD_MUTE:
@@ -335,8 +336,10 @@ aether_engine_set_param_rt(AetherEngine* const e,
   }
   e->params_idle = false;
   for (uint32_t k = 0; k < entry->insts.count; ++k) {
-    aether_instance_set_param(
-      sch->nodes[entry->insts.first + k], (uint32_t)i, value, false);
+    aether_instance_set_param(sch->nodes[entry->insts.first + k],
+                              (uint32_t)i,
+                              value,
+                              e->ctx.frame == 0U);
   }
 
   /* Tell the control side, keeping room for RETIRED notes. */
