@@ -207,6 +207,7 @@ node_from_graph(const AetherGraph* const graph,
   AetherError                 ignored;
   aether_patch_node_init(
     node, aether_graph_node_name(graph, h), type->name, &ignored);
+  node->poly = aether_graph_poly(graph, h);
   for (uint32_t i = 0; i < type->n_params; ++i) {
     node->params[i] = aether_graph_param(graph, h, i);
     node->params_set |= 1U << i;
@@ -227,6 +228,13 @@ node_from_graph(const AetherGraph* const graph,
       node->inputs_set |= 1U << i;
     }
   }
+}
+
+/* ae:poly (a node's per-voice flag), as an IRI or a bare name. */
+static bool
+is_poly_property(const char* const property)
+{
+  return !strcmp(property, AETHER_PATCH_NS "poly") || !strcmp(property, "poly");
 }
 
 /* patch:Set of one node's parameter or input. */
@@ -258,9 +266,11 @@ set_node_property(AetherPlugin* const   p,
   /* Let the patch module interpret the property and value as a reader
      would, on a fresh description of the node's type. */
   const AetherNodeType* const type = aether_graph_node_type(graph, h);
+  const bool                  poly = is_poly_property(property);
   AetherPatchNode             probe;
   if ((st = aether_patch_node_init(&probe, name, type->name, err)) ||
-      (st = aether_patch_node_set(&probe, property, &v, err))) {
+      (st = poly ? aether_patch_node_set_poly(&probe, &v, err)
+                 : aether_patch_node_set(&probe, property, &v, err))) {
     return st;
   }
 
@@ -269,16 +279,59 @@ set_node_property(AetherPlugin* const   p,
     return aether_engine_set_param(p->engine, h, i, probe.params[i], err);
   }
 
+  /* An input or the node's per-voice flag: put the node again, whole. */
   AetherPatchNode node;
   node_from_graph(graph, h, &node);
-  const uint32_t i = (uint32_t)__builtin_ctz(probe.inputs_set);
-  node.inputs[i]   = probe.inputs[i];
-  node.inputs_set |= 1U << i;
+  if (poly) {
+    node.poly = probe.poly;
+  } else if (probe.inputs_set) {
+    const uint32_t i = (uint32_t)__builtin_ctz(probe.inputs_set);
+    node.inputs[i]   = probe.inputs[i];
+    node.inputs_set |= 1U << i;
+  } else {
+    return aether_error(
+      err, AETHER_ERR_BAD_PARAM, "%.100s: nothing to set", property);
+  }
   if ((st = aether_patch_put_node(graph, &node, err))) {
     return st;
   }
   *changed = true;
   return AETHER_SUCCESS;
+}
+
+/* Replace a node by one of another type: the whole patch with the node
+   swapped is validated, then applied (which keeps every other node's
+   instance), so a refused replacement changes nothing. */
+static AetherStatus
+replace_node(AetherGraph* const           graph,
+             const AetherPatchNode* const node,
+             AetherError* const           err)
+{
+  AetherPatch* now  = NULL;
+  AetherPatch* next = aether_patch_new();
+  AetherStatus st =
+    next ? aether_patch_from_graph(graph, &now, err)
+         : aether_error(err, AETHER_ERR_NO_MEMORY, "out of memory");
+  if (!st) {
+    st = aether_patch_set_voices(next, aether_patch_voices(now), err);
+  }
+  for (uint32_t i = 0; !st && i < aether_patch_n_nodes(now); ++i) {
+    const AetherPatchNode* const n = aether_patch_node(now, i);
+    st =
+      aether_patch_add_node(next, strcmp(n->name, node->name) ? n : node, err);
+  }
+  for (uint32_t i = 0; !st && i < aether_patch_n_macros(now); ++i) {
+    const AetherPatchMacro* const m = aether_patch_macro(now, i);
+    if (strcmp(m->node, node->name)) { /* the old type's mappings go */
+      st = aether_patch_add_macro(next, m, err);
+    }
+  }
+  if (!st && !(st = aether_patch_validate(next, err))) {
+    st = aether_patch_apply(next, graph, err);
+  }
+  aether_patch_free(now);
+  aether_patch_free(next);
+  return st;
 }
 
 /* patch:Put: create or replace a node from the body's properties. */
@@ -321,27 +374,18 @@ put_node(AetherPlugin* const          p,
                           "patch:Put needs the host's urid:unmap feature");
     }
     if ((st = atom_value(p, &prop->value, &v, err)) ||
-        (st = aether_patch_node_set(&node, key, &v, err))) {
+        (st = is_poly_property(key)
+                ? aether_patch_node_set_poly(&node, &v, err)
+                : aether_patch_node_set(&node, key, &v, err))) {
       return st;
     }
   }
 
-  /* A node of another type under the same name is replaced whole. */
   AetherGraph* const graph = aether_engine_graph(p->engine);
   AetherHandle       h;
   if (!aether_graph_find(graph, node.name, &h) &&
       aether_graph_node_type(graph, h) != node.type) {
-    AetherPatch* before = NULL;
-    if ((st = aether_patch_from_graph(graph, &before, err))) {
-      return st;
-    }
-    if (!(st = aether_patch_delete_node(graph, node.name, err)) &&
-        (st = aether_patch_put_node(graph, &node, err))) {
-      AetherError ignored;
-      aether_patch_apply(before, graph, &ignored);
-    }
-    aether_patch_free(before);
-    return st;
+    return replace_node(graph, &node, err);
   }
   return aether_patch_put_node(graph, &node, err);
 }

@@ -10,9 +10,13 @@
 #include <lv2/atom/forge.h>
 #include <lv2/atom/util.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* How deep objects may nest in a message (a patch:Put body is level 2). */
+#define MAX_OBJECT_DEPTH 4U
 
 /* Notify */
 
@@ -95,6 +99,21 @@ aether_messages_begin(AetherPlugin* const p)
     }
   }
 
+  /* run() ignores a macro port holding NaN or infinity (the last value is
+     kept); say so once, marking the port with a NaN last value. */
+  for (uint32_t i = 0; i < AETHER_N_MACROS; ++i) {
+    if (p->macro[i] && !isfinite(*p->macro[i]) && !isnan(p->macro_last[i])) {
+      char msg[96];
+      snprintf(msg,
+               sizeof(msg),
+               "error: macro%u is not a finite number, ignored (the last "
+               "value is kept)",
+               i + 1U);
+      p->macro_last[i] = NAN;
+      report(p, 0, msg);
+    }
+  }
+
   /* Texts waiting to be freed go back to the worker first. */
   for (uint32_t i = 0; i < p->n_to_free;) {
     if (p->schedule && aether_plugin_schedule(
@@ -131,9 +150,43 @@ aether_messages_begin(AetherPlugin* const p)
   }
 }
 
+/* The time of the last event written to notify: later ones may not be
+   earlier. */
+static uint32_t
+notify_last_frame(const AetherPlugin* const p)
+{
+  uint32_t last = 0U;
+  LV2_ATOM_SEQUENCE_FOREACH(p->notify, ev)
+  {
+    last = (uint32_t)ev->time.frames;
+  }
+  return last;
+}
+
+void
+aether_messages_malformed(AetherPlugin* const p, const uint32_t frame)
+{
+  report(p,
+         frame,
+         "error: a malformed event on the control port (a size runs past "
+         "its container), ignored");
+}
+
 void
 aether_messages_end(AetherPlugin* const p)
 {
+  /* The engine silenced a non-finite output and reset the nodes (it counts
+     each sub-block): one report per run in which it happened. */
+  AetherEngineStats stats;
+  aether_engine_stats(p->engine, &stats);
+  if (stats.blowups != p->blowups) {
+    p->blowups = stats.blowups;
+    report(p,
+           notify_open(p) ? notify_last_frame(p) : 0U,
+           "warning: the patch produced a non-finite signal; its nodes were "
+           "reset");
+  }
+
   if (p->schedule && !p->collecting &&
       aether_engine_wants_collect_rt(p->engine)) {
     p->collecting = aether_plugin_schedule(p, AETHER_WORK_COLLECT, NULL, 0);
@@ -342,6 +395,39 @@ handle_get(AetherPlugin* const          p,
   }
 }
 
+/* True if `obj` and every property in it, down to `depth` levels of nested
+   objects, lie inside their containers. Everything after this trusts the
+   sizes (the worker gets the same bytes). */
+static bool
+object_valid(const AetherPlugin* const    p,
+             const LV2_Atom_Object* const obj,
+             const uint32_t               depth)
+{
+  if (obj->atom.size < sizeof(LV2_Atom_Object_Body)) {
+    return false;
+  }
+  const uint8_t* const end = (const uint8_t*)&obj->body + obj->atom.size;
+  const uint8_t*       it  = (const uint8_t*)(&obj->body + 1);
+  while (it < end) {
+    const size_t                        left = (size_t)(end - it);
+    const LV2_Atom_Property_Body* const prop =
+      (const LV2_Atom_Property_Body*)it;
+    if (left < sizeof(LV2_Atom_Property_Body) ||
+        prop->value.size > left - sizeof(LV2_Atom_Property_Body)) {
+      return false;
+    }
+    if ((prop->value.type == p->uris.atom_Object ||
+         prop->value.type == p->uris.atom_Blank) &&
+        (!depth ||
+         !object_valid(p, (const LV2_Atom_Object*)&prop->value, depth - 1U))) {
+      return false;
+    }
+    it += lv2_atom_pad_size((uint32_t)sizeof(LV2_Atom_Property_Body) +
+                            prop->value.size);
+  }
+  return true;
+}
+
 void
 aether_messages_handle(AetherPlugin* const   p,
                        const LV2_Atom* const atom,
@@ -355,12 +441,15 @@ aether_messages_handle(AetherPlugin* const   p,
     }
     return;
   }
-  if ((atom->type != u->atom_Object && atom->type != u->atom_Blank) ||
-      atom->size < sizeof(LV2_Atom_Object_Body)) {
-    return; /* other events (e.g. time positions) are not for us */
+  if (atom->type != u->atom_Object && atom->type != u->atom_Blank) {
+    return; /* other events are not for us */
   }
 
   const LV2_Atom_Object* const obj = (const LV2_Atom_Object*)atom;
+  if (!object_valid(p, obj, MAX_OBJECT_DEPTH)) {
+    aether_messages_malformed(p, frame);
+    return;
+  }
   if (obj->body.otype == u->patch_Set) {
     handle_set(p, frame, obj);
   } else if (obj->body.otype == u->patch_Get) {

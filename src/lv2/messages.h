@@ -17,7 +17,13 @@ aether_messages_begin(AetherPlugin* p);
 void
 aether_messages_handle(AetherPlugin* p, const LV2_Atom* atom, uint32_t frame);
 
-/** End a run: wake the worker to collect if needed, close the sequence. */
+/** Report an event whose size runs past the control sequence (the rest of
+    the sequence is ignored). */
+void
+aether_messages_malformed(AetherPlugin* p, uint32_t frame);
+
+/** End a run: report a blow-up of the patch, wake the worker to collect if
+    needed, close the sequence. */
 void
 aether_messages_end(AetherPlugin* p);
 

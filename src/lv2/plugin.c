@@ -150,9 +150,12 @@ activate(LV2_Handle const instance)
 static void
 process_range(AetherPlugin* const p, const uint32_t begin, const uint32_t end)
 {
-  const uint32_t target =
-    (!p->enabled || *p->enabled > 0.5f) ? AETHER_DECLICK_FRAMES : 0U;
-  const float scale = 1.0f / (float)AETHER_DECLICK_FRAMES;
+  /* A NaN on the enabled port holds the bypass where it is. */
+  const float    enabled = p->enabled ? *p->enabled : 1.0f;
+  const uint32_t target  = isnan(enabled)   ? p->bypass
+                           : enabled > 0.5f ? AETHER_DECLICK_FRAMES
+                                            : 0U;
+  const float    scale   = 1.0f / (float)AETHER_DECLICK_FRAMES;
 
   for (uint32_t pos = begin; pos < end;) {
     const uint32_t n =
@@ -194,10 +197,11 @@ read_macros(AetherPlugin* const p)
 {
   for (uint32_t i = 0; i < AETHER_N_MACROS; ++i) {
     if (p->macro[i]) {
+      /* NaN or infinity is ignored (messages.c reports it once). */
       const float v = *p->macro[i];
-      if (v != p->macro_last[i]) {
+      if (isfinite(v) && v != p->macro_last[i]) {
         p->macro_last[i] = v;
-        aether_engine_set_macro_rt(p->engine, i, v); /* clamps, NaN -> 0 */
+        aether_engine_set_macro_rt(p->engine, i, v); /* clamps */
       }
     }
   }
@@ -224,6 +228,7 @@ run(LV2_Handle const instance, const uint32_t n_frames)
       const LV2_Atom_Event* const ev = (const LV2_Atom_Event*)it;
       const uint32_t total = (uint32_t)sizeof(LV2_Atom_Event) + ev->body.size;
       if (ev->body.size > (uint32_t)(end - it) - sizeof(LV2_Atom_Event)) {
+        aether_messages_malformed(p, offset);
         break;
       }
       int64_t t = ev->time.frames;

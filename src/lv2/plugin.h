@@ -106,6 +106,7 @@ typedef struct {
   char*                to_free[AETHER_MAX_TO_FREE];
   uint32_t             n_to_free;
   char                 status[512]; /**< last status, for patch:Get */
+  uint32_t             blowups;     /**< engine blow-ups reported so far */
 
   /* Control side, serialized by `lock` (never taken by the audio thread) */
   pthread_mutex_t lock;

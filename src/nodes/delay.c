@@ -46,15 +46,17 @@ static const AetherParamDesc delay_params[] = {
 /* clang-format on */
 
 typedef struct {
-  float*   buf;     /**< delay line, a power of two long */
-  uint32_t mask;    /**< buffer length - 1 */
-  uint32_t w;       /**< index where the next input frame is stored */
-  double   rate;    /**< sample rate */
-  double   dmax;    /**< longest delay in frames */
-  double   glide;   /**< one-pole coefficient of delay time changes */
-  double   d;       /**< current (gliding) delay in frames */
-  bool     started; /**< `d` is valid (else it jumps to the target) */
-  float    lp;      /**< damping lowpass state */
+  float*   buf;       /**< delay line, a power of two long */
+  uint32_t mask;      /**< buffer length - 1 */
+  uint32_t w;         /**< index where the next input frame is stored */
+  double   rate;      /**< sample rate */
+  double   dmax;      /**< longest delay in frames */
+  double   glide;     /**< one-pole coefficient of delay time changes */
+  double   d;         /**< current (gliding) delay in frames */
+  bool     started;   /**< `d` is valid (else it jumps to the target) */
+  float    lp;        /**< damping lowpass state */
+  float    damp_key;  /**< damp value `damp_coef` is for (NaN: none) */
+  float    damp_coef; /**< delay_damp_coef(damp_key) */
   float    tap[AETHER_BUFFER_SIZE]; /**< delayed signal of this block */
   float    dry[AETHER_BUFFER_SIZE]; /**< input of this block (normal mode) */
   float    cv[DELAY_CV_HISTORY];    /**< past time_cv, at frame % size */
@@ -72,10 +74,11 @@ delay_init(void* const self_, const double rate)
   if (!(self->buf = (float*)calloc(size, sizeof(float)))) {
     return AETHER_ERR_NO_MEMORY;
   }
-  self->mask  = size - 1U;
-  self->rate  = rate;
-  self->dmax  = floor(DELAY_MAX_SECONDS * rate);
-  self->glide = 1.0 - exp(-1.0 / (DELAY_GLIDE_SECONDS * rate));
+  self->mask     = size - 1U;
+  self->rate     = rate;
+  self->dmax     = floor(DELAY_MAX_SECONDS * rate);
+  self->glide    = 1.0 - exp(-1.0 / (DELAY_GLIDE_SECONDS * rate));
+  self->damp_key = NAN;
   return AETHER_SUCCESS;
 }
 
@@ -125,6 +128,19 @@ delay_damp_coef(const float damp, const float rate)
   const float hz = DELAY_DAMP_MAX_HZ *
                    expf(damp * logf(DELAY_DAMP_MIN_HZ / DELAY_DAMP_MAX_HZ));
   return expf(-(float)AETHER_TWO_PI * hz / rate);
+}
+
+/* The damping pole for a damp that holds still over the block: computed
+   only when it changes (two expf and a logf per call cost as much as the
+   rest of a 1-frame block, the size lv2apply runs). */
+static inline float
+delay_damp_held(Delay* const self, const float damp)
+{
+  if (damp != self->damp_key) {
+    self->damp_key  = damp;
+    self->damp_coef = delay_damp_coef(damp, (float)self->rate);
+  }
+  return self->damp_coef;
 }
 
 /* Target delay in frames for time + cv seconds, clamped to [dmin, dmax] and
@@ -228,7 +244,7 @@ delay_run(Delay* const                   self,
   const bool  fb_moving            = aether_param_moving(args, DELAY_FEEDBACK);
   const bool  damp_moving          = aether_param_moving(args, DELAY_DAMP);
   const float rate                 = (float)self->rate;
-  const float a0                   = delay_damp_coef(damp[0], rate);
+  const float a0                   = delay_damp_held(self, damp[0]);
   float       lp                   = self->lp;
   for (uint32_t t = 0; t < n; ++t) {
     const float y = delay_read(buf, mask, w + t, still ? target0 : dl[t], dmin);
@@ -259,7 +275,7 @@ delay_store(Delay* const                   self,
   const bool     fb_moving         = aether_param_moving(args, DELAY_FEEDBACK);
   const bool     damp_moving       = aether_param_moving(args, DELAY_DAMP);
   const float    rate              = (float)self->rate;
-  const float    a0                = delay_damp_coef(damp[0], rate);
+  const float    a0                = delay_damp_held(self, damp[0]);
   float          lp                = self->lp;
   for (uint32_t t = 0; t < n; ++t) {
     const float a       = damp_moving ? delay_damp_coef(damp[t], rate) : a0;

@@ -25,7 +25,8 @@ aether_patch_from_graph(const AetherGraph* const graph,
     return aether_error(err, AETHER_ERR_NO_MEMORY, "out of memory");
   }
 
-  AetherStatus st     = AETHER_SUCCESS;
+  AetherStatus st =
+    aether_patch_set_voices(patch, aether_graph_voices(graph), err);
   uint32_t     cursor = 0;
   AetherHandle h;
   while (!st && aether_graph_next(graph, &cursor, &h)) {
@@ -39,6 +40,7 @@ aether_patch_from_graph(const AetherGraph* const graph,
       node.params[p] = aether_graph_param(graph, h, p);
     }
     node.params_set = type->n_params >= 32U ? ~0U : (1U << type->n_params) - 1U;
+    node.poly       = aether_graph_poly(graph, h);
 
     for (uint32_t k = 0; k < type->n_inputs; ++k) {
       AetherHandle src;
@@ -165,20 +167,26 @@ plan(Apply* const a)
       a->doomed[a->n_doomed++] = h;
     }
   }
+}
 
-  /* The graph cannot drop one mapping (TODO(engine): an unmap call), but
-     removing a node drops its mappings: a kept node with a mapping the
-     patch does not have is replaced by a fresh instance. */
-  for (uint32_t m = 0; m < aether_graph_n_macro_maps(a->graph); ++m) {
+/* Drop the mappings of kept nodes that the patch does not have (those of
+   removed nodes go with them), so that only the patch's mappings remain
+   and adding them cannot overflow the graph's table. */
+static AetherStatus
+unmap_stale(Apply* const a, AetherError* const err)
+{
+  /* Backwards: unmapping moves the last mapping into the freed place. */
+  for (uint32_t m = aether_graph_n_macro_maps(a->graph); m-- > 0U;) {
     const AetherMacroMap* const map = aether_graph_macro_map(a->graph, m);
-    const char* const name = aether_graph_node_name(a->graph, map->node);
-    const uint32_t    i    = patch_find_index(patch, name);
-    if (i != PATCH_NONE && a->fates[i] == FATE_KEEP && !map_in_patch(a, map)) {
-      a->fates[i]              = FATE_REPLACE;
-      a->doomed[a->n_doomed++] = a->handles[i];
-      a->handles[i]            = no_handle;
+    if (!map_in_patch(a, map)) {
+      const AetherStatus st = aether_graph_unmap_macro(
+        a->graph, map->macro, map->node, map->param, err);
+      if (st) {
+        return st;
+      }
     }
   }
+  return AETHER_SUCCESS;
 }
 
 static AetherStatus
@@ -236,6 +244,9 @@ edit(Apply* const a, AetherError* const err)
       return st; /* out of memory */
     }
   }
+  if ((st = unmap_stale(a, err))) {
+    return st;
+  }
   if ((!room && (st = add_nodes(a, FATE_ADD, err))) ||
       (st = add_nodes(a, FATE_REPLACE, err))) {
     return st; /* out of memory */
@@ -282,7 +293,7 @@ edit(Apply* const a, AetherError* const err)
     }
   }
 
-  /* Parameters, only where they change. */
+  /* Parameters and the per-voice flags, only where they change. */
   for (uint32_t i = 0; i < patch->n_nodes; ++i) {
     const AetherPatchNode* const node = &patch->nodes[i];
     for (uint32_t p = 0; p < node->type->n_params; ++p) {
@@ -292,6 +303,14 @@ edit(Apply* const a, AetherError* const err)
         return st;
       }
     }
+    if (aether_graph_poly(graph, a->handles[i]) != node->poly &&
+        (st = aether_graph_set_poly(graph, a->handles[i], node->poly, err))) {
+      return st;
+    }
+  }
+  if (aether_graph_voices(graph) != patch->voices &&
+      (st = aether_graph_set_voices(graph, patch->voices, err))) {
+    return st;
   }
 
   for (uint32_t m = 0; m < patch->n_macros; ++m) {
@@ -328,8 +347,7 @@ aether_patch_apply(const AetherPatch* const patch,
   const size_t n = patch->n_nodes;
   a.handles      = (AetherHandle*)calloc(n + 1U, sizeof(AetherHandle));
   a.fates        = (uint8_t*)calloc(n + 1U, 1U);
-  a.doomed       = (AetherHandle*)calloc(n + aether_graph_n_nodes(graph) +
-                                     AETHER_MAX_MACRO_MAPS + 1U,
+  a.doomed       = (AetherHandle*)calloc(n + aether_graph_n_nodes(graph) + 1U,
                                    sizeof(AetherHandle));
   if (!a.handles || !a.fates || !a.doomed) {
     st = aether_error(err, AETHER_ERR_NO_MEMORY, "out of memory");
@@ -583,6 +601,10 @@ aether_patch_put_node(AetherGraph* const           graph,
         (st = aether_graph_set_param(graph, dst, p, node->params[p], err))) {
       return st;
     }
+  }
+  if (aether_graph_poly(graph, dst) != node->poly &&
+      (st = aether_graph_set_poly(graph, dst, node->poly, err))) {
+    return st;
   }
   return AETHER_SUCCESS;
 }

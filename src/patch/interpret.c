@@ -1,7 +1,7 @@
 /* Aether: the meaning of a patch document: its statements (already read,
-   grouped by subject) become the patch's nodes, parameters, inputs and
-   macro mappings. Whatever uses the urn:aether: vocabulary must make sense;
-   statements of other vocabularies are left alone. */
+   grouped by subject) become the patch's voice count, nodes, parameters,
+   inputs and macro mappings. Whatever uses the urn:aether: vocabulary must
+   make sense; statements of other vocabularies are left alone. */
 
 #include "patch_impl.h"
 #include "statements.h"
@@ -214,9 +214,15 @@ read_node(Interp* const r, AetherPatch* const patch, const uint32_t s)
              patch_quote(q, pred + NS_LEN, strlen(pred + NS_LEN)));
 
     AetherPatchValue value;
-    if ((st = object_value(r, s2, what, &value)) ||
-        (st = patch_node_set_at(
-           &node, pred, &value, r->file, s2->ppos, s2->pos, r->err))) {
+    if ((st = object_value(r, s2, what, &value))) {
+      return st;
+    }
+    st = strcmp(pred + NS_LEN, "poly")
+           ? patch_node_set_at(
+               &node, pred, &value, r->file, s2->ppos, s2->pos, r->err)
+           : patch_node_set_poly_at(
+               &node, &value, r->file, s2->ppos, s2->pos, r->err);
+    if (st) {
       return st;
     }
   }
@@ -417,6 +423,39 @@ read_macro(Interp* const               r,
   return st;
 }
 
+/* `ae:voices`: the number of voices of the per-voice nodes. */
+static AetherStatus
+read_voices(Interp* const                r,
+            AetherPatch* const           patch,
+            const PatchStatement* const  st,
+            const PatchStatement** const seen)
+{
+  double       d  = 0.0;
+  AetherStatus rc = AETHER_SUCCESS;
+  if (*seen) {
+    return patch_error(r->err,
+                       AETHER_ERR_DUPLICATE,
+                       r->file,
+                       st->ppos,
+                       "ae:voices is given twice");
+  }
+  *seen = st;
+  if ((rc = number_value(r, st, "ae:voices", &d))) {
+    return rc;
+  }
+  if (!(d >= 1.0 && d <= AETHER_MAX_VOICES) || d != (double)(uint32_t)d) {
+    return patch_error(r->err,
+                       AETHER_ERR_BAD_VALUE,
+                       r->file,
+                       st->pos,
+                       "ae:voices %g is not a whole number from 1 to %u",
+                       d,
+                       (unsigned)AETHER_MAX_VOICES);
+  }
+  patch->voices = (uint32_t)d;
+  return AETHER_SUCCESS;
+}
+
 static AetherStatus
 read_patch(Interp* const        r,
            AetherPatch* const   patch,
@@ -457,6 +496,7 @@ read_patch(Interp* const        r,
     }
   }
 
+  const PatchStatement* voices = NULL;
   for (uint32_t i = r->doc->subjects[s].first; i != PATCH_NONE;
        i          = r->doc->stmts[i].next) {
     const PatchStatement* const st   = &r->doc->stmts[i];
@@ -478,6 +518,10 @@ read_patch(Interp* const        r,
       continue;
     } else if (!strcmp(pred + NS_LEN, "formatVersion")) {
       continue; /* read above */
+    } else if (!strcmp(pred + NS_LEN, "voices")) {
+      if ((rc = read_voices(r, patch, st, &voices))) {
+        return rc;
+      }
     } else if (!strcmp(pred + NS_LEN, "macro")) {
       if ((rc = read_macro(r, patch, st, defaults))) {
         return rc;
@@ -488,7 +532,7 @@ read_patch(Interp* const        r,
                          r->file,
                          st->ppos,
                          "the patch: unknown property ae:%s (ae:formatVersion, "
-                         "ae:macro)",
+                         "ae:voices, ae:macro)",
                          patch_quote(q, pred + NS_LEN, strlen(pred + NS_LEN)));
     }
   }

@@ -86,7 +86,11 @@ strip(const char* const str, const char* const prefix, const size_t len)
 AetherPatch*
 aether_patch_new(void)
 {
-  return (AetherPatch*)calloc(1, sizeof(AetherPatch));
+  AetherPatch* const patch = (AetherPatch*)calloc(1, sizeof(AetherPatch));
+  if (patch) {
+    patch->voices = 1U;
+  }
+  return patch;
 }
 
 void
@@ -125,6 +129,28 @@ const AetherPatchNode*
 aether_patch_node(const AetherPatch* const patch, const uint32_t i)
 {
   return i < patch->n_nodes ? &patch->nodes[i] : NULL;
+}
+
+uint32_t
+aether_patch_voices(const AetherPatch* const patch)
+{
+  return patch->voices;
+}
+
+AetherStatus
+aether_patch_set_voices(AetherPatch* const patch,
+                        const uint32_t     voices,
+                        AetherError* const err)
+{
+  if (voices < 1U || voices > AETHER_MAX_VOICES) {
+    return aether_error(err,
+                        AETHER_ERR_BAD_VALUE,
+                        "ae:voices %u is not a whole number from 1 to %u",
+                        voices,
+                        (unsigned)AETHER_MAX_VOICES);
+  }
+  patch->voices = voices;
+  return AETHER_SUCCESS;
 }
 
 static const char*
@@ -561,6 +587,44 @@ set_input(AetherPatchNode* const        node,
   return AETHER_SUCCESS;
 }
 
+/* `ae:poly`: a property of every node, not of its type. */
+AetherStatus
+patch_node_set_poly_at(AetherPatchNode* const        node,
+                       const AetherPatchValue* const value,
+                       const char* const             file,
+                       const AetherPatchPos          prop_pos,
+                       const AetherPatchPos          pos,
+                       AetherError* const            err)
+{
+  char v_text[PATCH_DESCRIBE_SIZE];
+  if (!node->type) {
+    return aether_error(err, AETHER_ERR_BAD_ARG, "node description not set up");
+  }
+  if (node->poly_set) {
+    return patch_error(err,
+                       AETHER_ERR_DUPLICATE,
+                       file,
+                       prop_pos,
+                       "node \"%s\" (%s): ae:poly is given twice",
+                       node->name,
+                       node->type->name);
+  }
+  if (value->kind != AETHER_PATCH_NUMBER ||
+      (value->number != 0.0 && value->number != 1.0)) {
+    return patch_error(err,
+                       AETHER_ERR_BAD_VALUE,
+                       file,
+                       pos,
+                       "node \"%s\" (%s): ae:poly needs true or false, not %s",
+                       node->name,
+                       node->type->name,
+                       patch_describe(v_text, sizeof(v_text), value));
+  }
+  node->poly     = value->number != 0.0;
+  node->poly_set = true;
+  return AETHER_SUCCESS;
+}
+
 typedef struct {
   const AetherNodeType* type;
 } PropCandidates;
@@ -569,7 +633,11 @@ static const char*
 prop_at(const void* const ctx, const uint32_t i)
 {
   const AetherNodeType* const t = ((const PropCandidates*)ctx)->type;
-  return i < t->n_params ? t->params[i].name : t->inputs[i - t->n_params].name;
+  if (i < t->n_params) {
+    return t->params[i].name;
+  }
+  return i < t->n_params + t->n_inputs ? t->inputs[i - t->n_params].name
+                                       : "poly";
 }
 
 AetherStatus
@@ -585,8 +653,21 @@ patch_node_set_at(AetherPatchNode* const        node,
     return aether_error(err, AETHER_ERR_BAD_ARG, "node description not set up");
   }
 
+  /* Callers count on a parameter or an input being set (a patch:Set of
+     one node property): the node's own property has its own call. */
   const char* const name = strip(property, AETHER_PATCH_NS, NS_LEN);
-  const int         p    = aether_node_type_param_index(node->type, name);
+  if (name != property && !strcmp(name, "poly")) {
+    return patch_error(err,
+                       AETHER_ERR_BAD_PARAM,
+                       file,
+                       prop_pos,
+                       "node \"%s\" (%s): ae:poly is a property of the node, "
+                       "not a parameter or an input",
+                       node->name,
+                       node->type->name);
+  }
+
+  const int p = aether_node_type_param_index(node->type, name);
   if (p >= 0) {
     return set_param(node, (uint32_t)p, value, file, prop_pos, pos, err);
   }
@@ -598,7 +679,7 @@ patch_node_set_at(AetherPatchNode* const        node,
   char                 q[PATCH_QUOTE_SIZE];
   const PropCandidates c    = { node->type };
   const char* const    hint = patch_suggest(
-    name, &c, node->type->n_params + node->type->n_inputs, prop_at);
+    name, &c, node->type->n_params + node->type->n_inputs + 1U, prop_at);
   const bool ours = name != property;
   return patch_error(err,
                      AETHER_ERR_BAD_PARAM,
@@ -632,6 +713,15 @@ aether_patch_node_set(AetherPatchNode* const        node,
   return patch_node_set_at(node, prop, value, NULL, nowhere, nowhere, err);
 }
 
+AetherStatus
+aether_patch_node_set_poly(AetherPatchNode* const        node,
+                           const AetherPatchValue* const value,
+                           AetherError* const            err)
+{
+  const AetherPatchPos nowhere = { 0, 0 };
+  return patch_node_set_poly_at(node, value, NULL, nowhere, nowhere, err);
+}
+
 /* Equality */
 
 static uint32_t
@@ -651,7 +741,8 @@ nodes_equal(const AetherPatch* const     pa,
             const AetherPatch* const     pb,
             const AetherPatchNode* const b)
 {
-  if (a->type != b->type || a->inputs_set != b->inputs_set) {
+  if (a->type != b->type || a->poly != b->poly ||
+      a->inputs_set != b->inputs_set) {
     return false;
   }
   for (uint32_t i = 0; i < a->type->n_params; ++i) {
@@ -683,7 +774,8 @@ macros_equal(const AetherPatchMacro* const a, const AetherPatchMacro* const b)
 bool
 aether_patch_equal(const AetherPatch* const a, const AetherPatch* const b)
 {
-  if (a->n_nodes != b->n_nodes || a->n_macros != b->n_macros) {
+  if (a->n_nodes != b->n_nodes || a->n_macros != b->n_macros ||
+      a->voices != b->voices) {
     return false;
   }
   for (uint32_t i = 0; i < a->n_nodes; ++i) {

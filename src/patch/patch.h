@@ -46,7 +46,8 @@ typedef struct {
 } AetherPatchInput;
 
 /** One node of a patch description. Parameters not given hold their
-    defaults; inputs not given are unconnected. */
+    defaults; inputs not given are unconnected; a node is shared (runs once)
+    unless `poly` is set. */
 typedef struct {
   char                  name[AETHER_MAX_NAME]; /**< [A-Za-z0-9_-]{1,63} */
   const AetherNodeType* type;                  /**< registry type */
@@ -55,6 +56,8 @@ typedef struct {
   float                 params[AETHER_MAX_PARAMS]; /**< values (defaults) */
   AetherPatchInput      inputs[AETHER_MAX_INPUTS]; /**< valid if inputs_set */
   AetherPatchPos        pos;                       /**< where the type is */
+  bool                  poly;     /**< per voice (`ae:poly true`) */
+  bool                  poly_set; /**< `ae:poly` given (reading only) */
 } AetherPatchNode;
 
 /** A host macro (ports macro1..macro8) driving one node parameter. */
@@ -82,7 +85,8 @@ typedef struct {
   const char*          string; /**< AETHER_PATCH_IRI, _STRING (terminated) */
 } AetherPatchValue;
 
-/** A patch description: nodes in document order, and macro mappings. */
+/** A patch description: nodes in document order, macro mappings, and the
+    number of voices of its per-voice nodes. */
 typedef struct AetherPatchImpl AetherPatch;
 
 /* Descriptions */
@@ -115,6 +119,16 @@ aether_patch_n_macros(const AetherPatch* patch);
 const AetherPatchMacro*
 aether_patch_macro(const AetherPatch* patch, uint32_t i);
 
+/** Number of voices of the per-voice (`poly`) nodes, 1 to AETHER_MAX_VOICES
+    (`ae:voices`; 1 by default). */
+uint32_t
+aether_patch_voices(const AetherPatch* patch);
+
+/** Set the number of voices: refused (AETHER_ERR_BAD_VALUE) outside 1 to
+    AETHER_MAX_VOICES. */
+AetherStatus
+aether_patch_set_voices(AetherPatch* patch, uint32_t voices, AetherError* err);
+
 /** Append a copy of `node` (set up with aether_patch_node_init()). Refused
     if its name is taken (AETHER_ERR_DUPLICATE) or the patch has
     AETHER_MAX_NODES nodes (AETHER_ERR_FULL). References are checked by
@@ -138,9 +152,10 @@ aether_patch_add_macro(AetherPatch*            patch,
 AetherStatus
 aether_patch_validate(const AetherPatch* patch, AetherError* err);
 
-/** True if two descriptions describe the same graph: the same nodes (by
-    name) of the same types with the same parameter values and connections,
-    and the same macro mappings in any order. */
+/** True if two descriptions describe the same graph: the same voice count,
+    the same nodes (by name) of the same types, per voice or shared alike,
+    with the same parameter values and connections, and the same macro
+    mappings in any order. */
 bool
 aether_patch_equal(const AetherPatch* a, const AetherPatch* b);
 
@@ -161,12 +176,22 @@ aether_patch_node_init(AetherPatchNode* node,
     has such a parameter, else an input if it has such an input. Parameters
     take numbers, or for enums a choice IRI (urn:aether:saw) or string
     ("saw"); inputs take a node IRI (urn:aether:node:NAME or
-    urn:aether:node:NAME.OUTPUT). A property given twice is refused. */
+    urn:aether:node:NAME.OUTPUT). A property given twice is refused. On
+    success exactly one bit of `params_set` or `inputs_set` is new: `ae:poly`
+    is refused here (AETHER_ERR_BAD_PARAM), see aether_patch_node_set_poly(). */
 AetherStatus
 aether_patch_node_set(AetherPatchNode*        node,
                       const char*             property,
                       const AetherPatchValue* value,
                       AetherError*            err);
+
+/** Set `ae:poly` of `node`, as the reader does: true (or 1) makes it run
+    once per voice, false (or 0) shared; anything else, or a second
+    `ae:poly`, is refused. */
+AetherStatus
+aether_patch_node_set_poly(AetherPatchNode*        node,
+                           const AetherPatchValue* value,
+                           AetherError*            err);
 
 /* Reading and writing Turtle */
 
@@ -198,8 +223,8 @@ aether_patch_vocabulary(char** text, AetherError* err);
 
 /* Engine graphs (need the engine runtime: patch_dep) */
 
-/** Describe a graph: every node with all its parameters, its connections
-    and the macro mappings. */
+/** Describe a graph: its voice count, every node with all its parameters,
+    its connections and whether it is per voice, and the macro mappings. */
 AetherStatus
 aether_patch_from_graph(const AetherGraph* graph,
                         AetherPatch**      out,
@@ -213,18 +238,19 @@ aether_patch_write(const AetherGraph* graph, char** text, AetherError* err);
 /** Make `graph` equal to `patch`. Nodes with the same name and type in both
     are kept (the same instance: their DSP state continues), others are
     removed or added; every parameter is set (defaults where the patch gives
-    none), every input and macro mapping is made as described. Everything is
-    checked before the graph is touched: on any error the graph is
-    unchanged. */
+    none), every input, macro mapping, per-voice flag and the voice count
+    are made as described. Everything is checked before the graph is
+    touched: on any error the graph is unchanged. */
 AetherStatus
 aether_patch_apply(const AetherPatch* patch,
                    AetherGraph*       graph,
                    AetherError*       err);
 
 /** Put one node into `graph`: add it, or update the node of that name
-    (which must have the same type), so that its parameters and inputs are
-    exactly as described (defaults, unconnected where not given). Checked
-    whole first, including cycles: on error the graph is unchanged. */
+    (which must have the same type), so that its parameters, inputs and
+    per-voice flag are exactly as described (defaults, unconnected, shared
+    where not given). Checked whole first, including cycles: on error the
+    graph is unchanged. */
 AetherStatus
 aether_patch_put_node(AetherGraph*           graph,
                       const AetherPatchNode* node,

@@ -29,6 +29,7 @@ struct AetherPatchImpl {
   PatchMap         names;   /**< node name -> index */
   AetherPatchMacro macros[AETHER_MAX_MACRO_MAPS];
   uint32_t         n_macros;
+  uint32_t         voices;   /**< of the per-voice nodes, 1 .. MAX_VOICES */
   char*            filename; /**< for messages, or NULL */
 };
 
@@ -110,6 +111,16 @@ patch_node_set_at(AetherPatchNode*        node,
                   AetherPatchPos          prop_pos,
                   AetherPatchPos          pos,
                   AetherError*            err);
+
+/** aether_patch_node_set_poly() with the places of the property and of its
+    value for messages. */
+AetherStatus
+patch_node_set_poly_at(AetherPatchNode*        node,
+                       const AetherPatchValue* value,
+                       const char*             file,
+                       AetherPatchPos          prop_pos,
+                       AetherPatchPos          pos,
+                       AetherError*            err);
 
 /** aether_patch_node_init() with the place of the statement for messages. */
 AetherStatus

@@ -1,5 +1,5 @@
-/* Aether: validation of a patch description as a whole: references,
-   values, macro mappings and cycles, in O(nodes + edges). */
+/* Aether: validation of a patch description as a whole: the voice count,
+   references, values, macro mappings and cycles, in O(nodes + edges). */
 
 #include "patch_impl.h"
 
@@ -395,6 +395,17 @@ patch_resolve(const AetherPatch* const patch,
   res->order = (uint32_t*)malloc((n + 1U) * sizeof(uint32_t));
   if (!res->src || !res->out || !res->order) {
     return aether_error(err, AETHER_ERR_NO_MEMORY, "out of memory");
+  }
+
+  if (patch->voices < 1U || patch->voices > AETHER_MAX_VOICES) {
+    const AetherPatchPos nowhere = { 0, 0 };
+    return patch_error(err,
+                       AETHER_ERR_BAD_VALUE,
+                       patch->filename,
+                       nowhere,
+                       "ae:voices %u is not a whole number from 1 to %u",
+                       patch->voices,
+                       (unsigned)AETHER_MAX_VOICES);
   }
 
   AetherStatus st = AETHER_SUCCESS;

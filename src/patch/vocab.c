@@ -6,8 +6,9 @@
    curve and a waveform) is one resource: its roles and their comments are
    merged, and it is written once. The registry is checked on the way: every
    name must be a Turtle local name of [A-Za-z0-9_-] not starting with '-',
-   and no type may have a parameter and an input of the same name (the
-   reader tells them apart by name). */
+   no type may have a parameter and an input of the same name (the reader
+   tells them apart by name), and none may use "poly" (the node property
+   ae:poly). */
 
 #include "buf.h"
 #include "patch_impl.h"
@@ -18,6 +19,9 @@
 #include <string.h>
 
 #define NS_LEN (sizeof(AETHER_PATCH_NS) - 1U)
+
+#define STR_(x) #x
+#define STR(x) STR_(x) /* a number macro as a string literal */
 
 typedef enum {
   SECTION_CLASSES,    /**< core classes, in the order added */
@@ -134,18 +138,19 @@ add_core(Vocab* const v)
       "Patch",
       "A patch: the node graph, its parameter values and how the host's "
       "macro controls map onto it. A document describes one patch, usually "
-      "<>, with ae:formatVersion and any number of ae:macro mappings; its "
-      "nodes are the resources node:NAME (<urn:aether:node:NAME>) of the "
-      "same document." },
+      "<>, with ae:formatVersion, ae:voices and any number of ae:macro "
+      "mappings; its nodes are the resources node:NAME "
+      "(<urn:aether:node:NAME>) of the same document." },
     { "Node",
       SECTION_CLASSES,
       ROLE_CLASS,
       "Node",
       "A processing node. A node is a resource node:NAME, NAME being 1 to 63 "
       "of A-Z a-z 0-9 _ -, with exactly one type (a subclass of ae:Node), "
-      "its parameters as properties with numbers or choices, and its inputs "
+      "its parameters as properties with numbers or choices, its inputs "
       "as properties naming a node output: node:NAME for the source's first "
-      "output or node:NAME.OUTPUT for another." },
+      "output or node:NAME.OUTPUT for another, and ae:poly true if it runs "
+      "once per voice." },
     { "MacroMapping",
       SECTION_CLASSES,
       ROLE_CLASS,
@@ -170,6 +175,29 @@ add_core(Vocab* const v)
       "The version of the patch format the document is written in (an "
       "integer; this vocabulary is version 1). A patch without it is read "
       "as version 1; other versions are refused." },
+    { "voices",
+      SECTION_PROPERTIES,
+      ROLE_PROPERTY,
+      "voices",
+      "The number of voices of the patch, 1 to " STR(
+        AETHER_MAX_VOICES) " (default 1): every node with ae:poly true runs "
+                           "once per voice and "
+                           "each new MIDI note goes to a voice of its own (a "
+                           "free one first, "
+                           "else the one released longest ago, else the one "
+                           "holding the oldest "
+                           "note). With 1 voice, per-voice nodes play one note "
+                           "at a time "
+                           "(last-note priority)." },
+    { "poly",
+      SECTION_PROPERTIES,
+      ROLE_PROPERTY,
+      "per voice",
+      "Node: true if the node runs once per voice of the patch (ae:voices), "
+      "false (the default) if it is shared. A per-voice node reading a "
+      "per-voice node reads the same voice, and reading a shared node reads "
+      "its one signal; a shared node reading a per-voice node reads the sum "
+      "of all voices. A per-voice ae:MidiNote plays the note of its voice." },
     { "macro",
       SECTION_PROPERTIES,
       ROLE_PROPERTY,
@@ -317,6 +345,14 @@ check_type(Vocab* const v, const AetherNodeType* const t)
     return aether_error(v->err,
                         AETHER_ERR_BAD_ARG,
                         "registry: %s has too many parameters or ports",
+                        t->name);
+  }
+  if (aether_node_type_param_index(t, "poly") >= 0 ||
+      aether_node_type_input_index(t, "poly") >= 0) {
+    return aether_error(v->err,
+                        AETHER_ERR_BAD_ARG,
+                        "registry: %s may not have a parameter or input "
+                        "called \"poly\" (ae:poly marks per-voice nodes)",
                         t->name);
   }
   for (uint32_t p = 0; p < t->n_params; ++p) {

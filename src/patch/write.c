@@ -8,11 +8,17 @@
    number, so nothing needs escaping; tests read every written patch back
    with serd.
 
-   The form: the two prefixes, the patch (format version, macro mappings
-   sorted by macro, node and parameter), then every node sorted by name with
-   all its parameters in registry order (defaults too: a saved patch keeps
-   its sound if a default changes) and then its connected inputs in
-   registry order. Tabs indent, as serd does. */
+   The form: the two prefixes, the patch (format version, the voice count
+   when above 1, macro mappings sorted by macro, node and parameter), then
+   every node sorted by name with `ae:poly true` if it runs per voice, all
+   its parameters in registry order (defaults too: a saved patch keeps its
+   sound if a default changes) and then its connected inputs in registry
+   order. Tabs indent, as serd does.
+
+   ae:voices 1 and ae:poly false are left out: they are the format's own
+   defaults (no polyphony), not the registry's, so they cannot change, and
+   a patch without polyphony is written exactly as before they existed
+   (older readers, saved sessions and version control see no change). */
 
 #include "buf.h"
 #include "patch_impl.h"
@@ -76,6 +82,9 @@ put_node(PatchBuf* const            b,
   put_node_ref(b, node->name, NULL);
   patch_buf_puts(b, " a ae:");
   patch_buf_puts(b, type->name);
+  if (node->poly) {
+    patch_buf_puts(b, " ;\n\tae:poly true");
+  }
   for (uint32_t p = 0; p < type->n_params; ++p) {
     put_param(b, &type->params[p], node->params[p]);
   }
@@ -186,6 +195,10 @@ aether_patch_to_turtle(const AetherPatch* const patch,
   patch_buf_puts(&b, "@prefix node: <" AETHER_PATCH_NODE_NS "> .\n\n");
   patch_buf_puts(&b, "<> a ae:Patch ;\n\tae:formatVersion ");
   patch_buf_put_uint(&b, AETHER_PATCH_FORMAT_VERSION);
+  if (patch->voices > 1U) {
+    patch_buf_puts(&b, " ;\n\tae:voices ");
+    patch_buf_put_uint(&b, patch->voices);
+  }
   for (uint32_t m = 0; m < patch->n_macros; ++m) {
     put_macro(&b, &patch->macros[keys[m].index]);
   }

@@ -345,7 +345,63 @@ test_misplaced_vocabulary(void** state)
   expect(PREFIXES "<> a ae:Patch ; ae:tempo 120 .\n",
          AETHER_ERR_BAD_PARAM,
          "t.ttl:3:17: the patch: unknown property ae:tempo "
-         "(ae:formatVersion, ae:macro)");
+         "(ae:formatVersion, ae:voices, ae:macro)");
+}
+
+static void
+test_voices_errors(void** state)
+{
+  (void)state;
+  expect(PREFIXES "<> a ae:Patch ; ae:voices 0 .\n",
+         AETHER_ERR_BAD_VALUE,
+         "t.ttl:3:27: ae:voices 0 is not a whole number from 1 to 32");
+  expect(PREFIXES "<> a ae:Patch ; ae:voices 33 .\n",
+         AETHER_ERR_BAD_VALUE,
+         "t.ttl:3:27: ae:voices 33 is not a whole number from 1 to 32");
+  expect(PREFIXES "<> a ae:Patch ; ae:voices 2.5 .\n",
+         AETHER_ERR_BAD_VALUE,
+         "t.ttl:3:27: ae:voices 2.5 is not a whole number from 1 to 32");
+  expect(PREFIXES "<> a ae:Patch ; ae:voices \"eight\" .\n",
+         AETHER_ERR_BAD_VALUE,
+         "t.ttl:3:27: ae:voices needs a number, not \"eight\"");
+  expect(PREFIXES "<> a ae:Patch ;\n  ae:voices 4 ;\n  ae:voices 4 .\n",
+         AETHER_ERR_DUPLICATE,
+         "t.ttl:5:3: ae:voices is given twice");
+  /* On a node it is no property of the node's type. */
+  expect(PREFIXES "node:g a ae:Gain ; ae:voices 4 .\n",
+         AETHER_ERR_BAD_PARAM,
+         "t.ttl:3:20: node \"g\" (Gain): unknown property ae:voices");
+}
+
+static void
+test_poly_errors(void** state)
+{
+  (void)state;
+  expect(PREFIXES "node:o a ae:Oscillator ; ae:poly 2 .\n",
+         AETHER_ERR_BAD_VALUE,
+         "t.ttl:3:34: node \"o\" (Oscillator): ae:poly needs true or false, "
+         "not 2");
+  expect(PREFIXES "node:o a ae:Oscillator ; ae:poly \"yes\" .\n",
+         AETHER_ERR_BAD_VALUE,
+         "t.ttl:3:34: node \"o\" (Oscillator): ae:poly needs true or false, "
+         "not \"yes\"");
+  expect(PREFIXES "node:o a ae:Oscillator ; ae:poly ae:true .\n",
+         AETHER_ERR_BAD_VALUE,
+         "t.ttl:3:34: node \"o\" (Oscillator): ae:poly needs true or false, "
+         "not ae:true");
+  expect(PREFIXES "node:o a ae:Oscillator ;\n  ae:poly true ;\n"
+                  "  ae:poly false .\n",
+         AETHER_ERR_DUPLICATE,
+         "t.ttl:5:3: node \"o\" (Oscillator): ae:poly is given twice");
+  expect(PREFIXES "node:o a ae:Oscillator ; ae:polly true .\n",
+         AETHER_ERR_BAD_PARAM,
+         "t.ttl:3:26: node \"o\" (Oscillator): unknown property ae:polly "
+         "(did you mean ae:poly?)");
+  /* The patch is not a node. */
+  expect(PREFIXES "<> a ae:Patch ; ae:poly true .\n",
+         AETHER_ERR_BAD_PARAM,
+         "t.ttl:3:17: the patch: unknown property ae:poly "
+         "(ae:formatVersion, ae:voices, ae:macro)");
 }
 
 static void
@@ -421,6 +477,8 @@ main(void)
     cmocka_unit_test(test_format_version),
     cmocka_unit_test(test_macro_errors),
     cmocka_unit_test(test_misplaced_vocabulary),
+    cmocka_unit_test(test_voices_errors),
+    cmocka_unit_test(test_poly_errors),
     cmocka_unit_test(test_file_errors),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -115,8 +115,8 @@ test_apply_keeps_instances_of_the_same_name_and_type(void** state)
   const AetherHandle knob  = handle(graph, "knob");
   const AetherHandle in    = handle(graph, "in");
 
-  /* amp, in: kept. other: kept, its mapping gone (a fresh instance, see
-     aether_patch_apply). knob: a Gain now. gone: removed. new: added. */
+  /* amp, in: kept. other: kept, its mapping dropped (the same instance).
+     knob: a Gain now. gone: removed. new: added. */
   AetherPatch* const second = util_parse(
     PREFIXES "<> a ae:Patch ; ae:macro [ ae:index 1 ; ae:node node:amp ; "
              "ae:param ae:gain ; ae:min 1 ; ae:max 3 ; ae:curve ae:square ] .\n"
@@ -131,7 +131,8 @@ test_apply_keeps_instances_of_the_same_name_and_type(void** state)
   assert_true(same(handle(graph, "amp"), amp));
   assert_true(same(handle(graph, "in"), in));
   assert_false(same(handle(graph, "knob"), knob));
-  assert_false(same(handle(graph, "other"), other));
+  assert_true(same(handle(graph, "other"), other));
+  assert_int_equal(aether_graph_n_macro_maps(graph), 1);
   assert_false(aether_graph_contains(graph, knob));
   AetherHandle h;
   assert_int_equal(aether_graph_find(graph, "gone", &h), AETHER_ERR_NOT_FOUND);
@@ -271,6 +272,112 @@ test_put_and_delete_one_node(void** state)
   free(before);
   free(after);
   aether_patch_free(first);
+  aether_graph_free(graph);
+}
+
+static const char* const poly_text = PREFIXES
+  "<> a ae:Patch ; ae:voices 8 ;\n"
+  "  ae:macro [ ae:index 1 ; ae:node node:osc ; ae:param ae:amp ] .\n"
+  "node:keys a ae:MidiNote ; ae:poly true .\n"
+  "node:osc a ae:Oscillator ; ae:poly true ; ae:pitch node:keys.pitch .\n"
+  "node:env a ae:Adsr ; ae:poly true ; ae:gate node:keys.gate ;\n"
+  "  ae:in node:osc .\n"
+  "node:verb a ae:Reverb ; ae:left node:env.out .\n"
+  "node:out a ae:AudioOut ; ae:left node:verb.left ;\n"
+  "  ae:right node:verb.right .\n";
+
+static void
+test_apply_sets_voices_and_poly(void** state)
+{
+  (void)state;
+  AetherGraph* const graph = aether_graph_new(RATE);
+  AetherPatch* const poly  = util_parse(poly_text);
+  apply_ok(poly, graph);
+  assert_int_equal(aether_graph_voices(graph), 8);
+  assert_true(aether_graph_poly(graph, handle(graph, "keys")));
+  assert_true(aether_graph_poly(graph, handle(graph, "osc")));
+  assert_true(aether_graph_poly(graph, handle(graph, "env")));
+  assert_false(aether_graph_poly(graph, handle(graph, "verb")));
+  assert_false(aether_graph_poly(graph, handle(graph, "out")));
+  assert_graph_is(graph, poly); /* from_graph gives them back */
+
+  /* The same nodes made shared with one voice: the instances stay. */
+  const AetherHandle osc  = handle(graph, "osc");
+  AetherPatch* const mono = util_parse(
+    PREFIXES "node:keys a ae:MidiNote ; ae:poly true .\n"
+             "node:osc a ae:Oscillator ; ae:pitch node:keys.pitch .\n"
+             "node:env a ae:Adsr ; ae:gate node:keys.gate ; ae:in node:osc .\n"
+             "node:verb a ae:Reverb ; ae:poly true ; ae:left node:env.out .\n"
+             "node:out a ae:AudioOut ; ae:left node:verb.left ;\n"
+             "  ae:right node:verb.right .\n");
+  apply_ok(mono, graph);
+  assert_int_equal(aether_graph_voices(graph), 1);
+  assert_true(same(handle(graph, "osc"), osc));
+  assert_false(aether_graph_poly(graph, osc));
+  assert_true(aether_graph_poly(graph, handle(graph, "keys")));
+  assert_true(aether_graph_poly(graph, handle(graph, "verb")));
+  assert_int_equal(aether_graph_n_macro_maps(graph), 0);
+  assert_graph_is(graph, mono);
+
+  /* A refused patch leaves the voices and flags alone. */
+  AetherPatch* const bad =
+    util_parse(PREFIXES "<> a ae:Patch ; ae:voices 3 .\n"
+                        "node:osc a ae:Oscillator ; ae:poly true .\n");
+  AetherPatchNode node = *aether_patch_find(bad, "osc");
+  AetherError     err  = { AETHER_SUCCESS, "" };
+  memcpy(node.name, "x", 2);
+  node.params[0] = 99.0f; /* no such wave */
+  assert_int_equal(aether_patch_add_node(bad, &node, &err), AETHER_SUCCESS);
+  assert_int_equal(aether_patch_apply(bad, graph, &err), AETHER_ERR_BAD_VALUE);
+  assert_int_equal(aether_graph_voices(graph), 1);
+  assert_false(aether_graph_poly(graph, osc));
+  assert_graph_is(graph, mono);
+
+  /* And back to eight voices. */
+  apply_ok(poly, graph);
+  assert_true(same(handle(graph, "osc"), osc));
+  assert_graph_is(graph, poly);
+
+  aether_patch_free(bad);
+  aether_patch_free(mono);
+  aether_patch_free(poly);
+  aether_graph_free(graph);
+}
+
+static void
+test_put_sets_poly(void** state)
+{
+  (void)state;
+  AetherGraph* const graph = aether_graph_new(RATE);
+  AetherPatch* const poly  = util_parse(poly_text);
+  AetherError        err   = { AETHER_SUCCESS, "" };
+  apply_ok(poly, graph);
+
+  /* A patch:Put of a node describes it whole: without ae:poly, shared. */
+  const AetherHandle osc = handle(graph, "osc");
+  AetherPatchNode    node;
+  assert_int_equal(aether_patch_node_init(&node, "osc", "Oscillator", &err),
+                   AETHER_SUCCESS);
+  assert_int_equal(aether_patch_put_node(graph, &node, &err), AETHER_SUCCESS);
+  assert_true(same(handle(graph, "osc"), osc));
+  assert_false(aether_graph_poly(graph, osc));
+
+  const AetherPatchValue yes = { AETHER_PATCH_NUMBER, 1.0, NULL };
+  assert_int_equal(aether_patch_node_set_poly(&node, &yes, &err),
+                   AETHER_SUCCESS);
+  assert_int_equal(aether_patch_put_node(graph, &node, &err), AETHER_SUCCESS);
+  assert_true(aether_graph_poly(graph, osc));
+
+  /* A new node, per voice from the start. */
+  assert_int_equal(aether_patch_node_init(&node, "lfo", "Lfo", &err),
+                   AETHER_SUCCESS);
+  assert_int_equal(aether_patch_node_set_poly(&node, &yes, &err),
+                   AETHER_SUCCESS);
+  assert_int_equal(aether_patch_put_node(graph, &node, &err), AETHER_SUCCESS);
+  assert_true(aether_graph_poly(graph, handle(graph, "lfo")));
+  assert_int_equal(aether_graph_voices(graph), 8); /* untouched */
+
+  aether_patch_free(poly);
   aether_graph_free(graph);
 }
 
@@ -465,6 +572,8 @@ main(void)
     cmocka_unit_test(test_apply_keeps_instances_of_the_same_name_and_type),
     cmocka_unit_test(test_a_refused_patch_changes_nothing),
     cmocka_unit_test(test_put_and_delete_one_node),
+    cmocka_unit_test(test_apply_sets_voices_and_poly),
+    cmocka_unit_test(test_put_sets_poly),
     cmocka_unit_test(test_shipped_patches_load_render_save_load),
     cmocka_unit_test(test_documented_examples),
   };

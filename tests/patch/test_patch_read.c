@@ -275,6 +275,104 @@ test_equality(void** state)
   aether_patch_free(c);
 }
 
+static void
+test_voices_and_poly(void** state)
+{
+  (void)state;
+  AetherPatch* const patch = util_parse(
+    PREFIXES "<> a ae:Patch ; ae:formatVersion 1 ; ae:voices 8 .\n"
+             "node:keys a ae:MidiNote ; ae:poly true .\n"
+             "node:osc a ae:Oscillator ; ae:poly 1 ; ae:pitch node:keys.pitch "
+             ".\n"
+             "node:env a ae:Adsr ; ae:poly false ; ae:gate node:keys.gate ;\n"
+             "  ae:in node:osc .\n"
+             "node:verb a ae:Reverb ; ae:left node:env.out .\n");
+  assert_int_equal(aether_patch_voices(patch), 8);
+  assert_true(find(patch, "keys")->poly);
+  assert_true(find(patch, "osc")->poly);
+  assert_false(find(patch, "env")->poly);
+  assert_true(find(patch, "env")->poly_set);
+  assert_false(find(patch, "verb")->poly);
+  assert_false(find(patch, "verb")->poly_set);
+  assert_int_equal(find(patch, "osc")->params_set, 0U); /* not a parameter */
+  aether_patch_free(patch);
+
+  /* Without them: one voice, every node shared. */
+  AetherPatch* const plain = util_parse(PREFIXES "node:g a ae:Gain .\n");
+  assert_int_equal(aether_patch_voices(plain), 1);
+  assert_false(find(plain, "g")->poly);
+
+  /* The description API checks the range. */
+  AetherError err = { AETHER_SUCCESS, "" };
+  assert_int_equal(aether_patch_set_voices(plain, 32, &err), AETHER_SUCCESS);
+  assert_int_equal(aether_patch_voices(plain), 32);
+  assert_int_equal(aether_patch_set_voices(plain, 0, &err),
+                   AETHER_ERR_BAD_VALUE);
+  assert_string_equal(err.message,
+                      "ae:voices 0 is not a whole number from 1 to 32");
+  assert_int_equal(aether_patch_set_voices(plain, 33, &err),
+                   AETHER_ERR_BAD_VALUE);
+  assert_int_equal(aether_patch_voices(plain), 32); /* unchanged */
+  aether_patch_free(plain);
+
+  /* Messages set it with its own call: aether_patch_node_set() sets one
+     parameter or input, which callers count on. */
+  AetherPatchNode        node;
+  const AetherPatchValue yes = { AETHER_PATCH_NUMBER, 1.0, NULL };
+  assert_int_equal(aether_patch_node_init(&node, "v", "Oscillator", &err),
+                   AETHER_SUCCESS);
+  assert_false(node.poly);
+  assert_int_equal(aether_patch_node_set(&node, "urn:aether:poly", &yes, &err),
+                   AETHER_ERR_BAD_PARAM);
+  assert_string_equal(err.message,
+                      "node \"v\" (Oscillator): ae:poly is a property of the "
+                      "node, not a parameter or an input");
+  assert_false(node.poly);
+  assert_int_equal(node.params_set | node.inputs_set, 0U);
+
+  assert_int_equal(aether_patch_node_set_poly(&node, &yes, &err),
+                   AETHER_SUCCESS);
+  assert_true(node.poly);
+  assert_int_equal(aether_patch_node_set_poly(&node, &yes, &err),
+                   AETHER_ERR_DUPLICATE);
+  assert_string_equal(err.message,
+                      "node \"v\" (Oscillator): ae:poly is given twice");
+  const AetherPatchValue word = { AETHER_PATCH_STRING, 0.0, "yes" };
+  assert_int_equal(aether_patch_node_init(&node, "v", "Oscillator", &err),
+                   AETHER_SUCCESS);
+  assert_int_equal(aether_patch_node_set_poly(&node, &word, &err),
+                   AETHER_ERR_BAD_VALUE);
+  assert_string_equal(err.message,
+                      "node \"v\" (Oscillator): ae:poly needs true or false, "
+                      "not \"yes\"");
+  assert_false(node.poly);
+}
+
+static void
+test_equality_of_voices_and_poly(void** state)
+{
+  (void)state;
+  AetherPatch* const a =
+    util_parse(PREFIXES "<> a ae:Patch ; ae:voices 4 .\n"
+                        "node:o a ae:Oscillator ; ae:poly true .\n");
+  AetherPatch* const b = util_parse(
+    PREFIXES "node:o a ae:Oscillator ; ae:poly true .\n<> ae:voices 4 ; a "
+             "ae:Patch .\n");
+  AetherPatch* const c =
+    util_parse(PREFIXES "<> a ae:Patch ; ae:voices 5 .\n"
+                        "node:o a ae:Oscillator ; ae:poly true .\n");
+  AetherPatch* const d = util_parse(PREFIXES "<> a ae:Patch ; ae:voices 4 .\n"
+                                             "node:o a ae:Oscillator .\n");
+  assert_true(aether_patch_equal(a, b));
+  assert_false(aether_patch_equal(a, c)); /* the voice count */
+  assert_false(aether_patch_equal(a, d)); /* per voice or shared */
+  assert_false(aether_patch_equal(d, a));
+  aether_patch_free(a);
+  aether_patch_free(b);
+  aether_patch_free(c);
+  aether_patch_free(d);
+}
+
 int
 main(void)
 {
@@ -289,6 +387,8 @@ main(void)
     cmocka_unit_test(test_delay_loop_is_allowed),
     cmocka_unit_test(test_node_api_for_messages),
     cmocka_unit_test(test_equality),
+    cmocka_unit_test(test_voices_and_poly),
+    cmocka_unit_test(test_equality_of_voices_and_poly),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -152,6 +152,60 @@ test_canonical_text(void** state)
   aether_patch_free(patch);
 }
 
+static void
+test_canonical_voices_and_poly(void** state)
+{
+  (void)state;
+  /* ae:voices after the version when above 1, ae:poly true right after the
+     type of a per-voice node; ae:poly false and ae:voices 1 are left out. */
+  AetherPatch* const patch = util_parse(
+    PREFIXES "node:out a ae:AudioOut ; ae:left node:osc .\n"
+             "node:osc a ae:Oscillator ; ae:poly true ; ae:amp 0.25 ;"
+             " ae:pitch node:keys.pitch .\n"
+             "node:keys a ae:MidiNote ; ae:poly true .\n"
+             "node:hold a ae:Gain ; ae:poly false .\n"
+             "<> a ae:Patch ; ae:voices 6 .\n");
+  static const char* const expected = "@prefix ae: <urn:aether:> .\n"
+                                      "@prefix node: <urn:aether:node:> .\n"
+                                      "\n"
+                                      "<> a ae:Patch ;\n"
+                                      "\tae:formatVersion 1 ;\n"
+                                      "\tae:voices 6 .\n"
+                                      "\n"
+                                      "node:hold a ae:Gain ;\n"
+                                      "\tae:gain 0.8 .\n"
+                                      "\n"
+                                      "node:keys a ae:MidiNote ;\n"
+                                      "\tae:poly true ;\n"
+                                      "\tae:channel 0 ;\n"
+                                      "\tae:bend_range 2 ;\n"
+                                      "\tae:retrigger true .\n"
+                                      "\n"
+                                      "node:osc a ae:Oscillator ;\n"
+                                      "\tae:poly true ;\n"
+                                      "\tae:wave ae:sine ;\n"
+                                      "\tae:freq 440 ;\n"
+                                      "\tae:amp 0.25 ;\n"
+                                      "\tae:width 0.5 ;\n"
+                                      "\tae:fm_depth 0 ;\n"
+                                      "\tae:pitch node:keys.pitch .\n"
+                                      "\n"
+                                      "node:out a ae:AudioOut ;\n"
+                                      "\tae:left node:osc .\n";
+  char* const              text     = util_write(patch);
+  assert_string_equal(text, expected);
+  free(text);
+
+  /* Back to one voice: the patch is written as without polyphony. */
+  AetherError err = { AETHER_SUCCESS, "" };
+  assert_int_equal(aether_patch_set_voices(patch, 1, &err), AETHER_SUCCESS);
+  char* const mono = util_write(patch);
+  assert_null(strstr(mono, "ae:voices"));
+  assert_non_null(strstr(mono, "<> a ae:Patch ;\n\tae:formatVersion 1 .\n"));
+  free(mono);
+  aether_patch_free(patch);
+}
+
 /* write(p) -> parse -> equal to p; write again -> the same bytes. */
 static void
 check_round_trip(const AetherPatch* const patch, const char* const what)
@@ -237,6 +291,8 @@ test_every_type_round_trips(void** state)
         assert_int_equal(aether_param_check(&type->params[p], node.params[p]),
                          AETHER_SUCCESS);
       }
+      seed             = seed * 1664525U + 1013904223U;
+      node.poly        = (seed >> 20U) & 1U; /* half of them per voice */
       const uint32_t n = aether_patch_n_nodes(patch);
       for (uint32_t k = 0; k < type->n_inputs && n; ++k) {
         seed = seed * 1664525U + 1013904223U;
@@ -280,6 +336,7 @@ test_every_type_round_trips(void** state)
     }
   }
 
+  assert_int_equal(aether_patch_set_voices(patch, 5, &err), AETHER_SUCCESS);
   if (aether_patch_validate(patch, &err)) {
     fail_msg("%s", err.message);
   }
@@ -341,6 +398,7 @@ main(void)
     cmocka_unit_test(test_numbers_are_shortest_and_exact),
     cmocka_unit_test(test_numbers_ignore_the_locale),
     cmocka_unit_test(test_canonical_text),
+    cmocka_unit_test(test_canonical_voices_and_poly),
     cmocka_unit_test(test_any_valid_name_is_written_readably),
     cmocka_unit_test(test_every_type_round_trips),
     cmocka_unit_test(test_shipped_patches_round_trip),
