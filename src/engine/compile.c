@@ -429,7 +429,8 @@ static AetherSchedule*
 schedule_alloc(const uint32_t n_steps,
                const uint32_t n_units,
                const uint32_t n_names,
-               const uint32_t n_maps)
+               const uint32_t n_maps,
+               const uint32_t n_cc_maps)
 {
   AetherSchedule* const sch =
     (AetherSchedule*)calloc(1, sizeof(AetherSchedule));
@@ -449,8 +450,10 @@ schedule_alloc(const uint32_t n_steps,
   sch->step_inst =
     (AetherInstance**)calloc(n_steps + 1U, sizeof(AetherInstance*));
   sch->step_first = (uint8_t*)calloc(n_steps + 1U, 1U);
+  sch->cc_maps =
+    (AetherScheduleMap*)calloc(n_cc_maps + 1U, sizeof(AetherScheduleMap));
   if (!sch->steps || !sch->nodes || !sch->names || !sch->maps || !sch->sums ||
-      !sch->step_inst || !sch->step_first) {
+      !sch->step_inst || !sch->step_first || !sch->cc_maps) {
     aether_schedule_free(sch);
     return NULL;
   }
@@ -596,7 +599,7 @@ aether_schedule_compile(AetherGraph* const         graph,
   /* At most: two steps per unit, plus a sum per output of a node. */
   const uint32_t  max_steps = 2U * s.n_units + s.n * AETHER_MAX_OUTPUTS + 1U;
   AetherSchedule* sch =
-    schedule_alloc(max_steps, s.n_units, s.n, graph->n_maps);
+    schedule_alloc(max_steps, s.n_units, s.n, graph->n_maps, graph->n_cc_maps);
   Plan* const plan = (Plan*)malloc(max_steps * sizeof(Plan));
   if (!sch || !plan) {
     aether_schedule_free(sch);
@@ -731,15 +734,30 @@ aether_schedule_compile(AetherGraph* const         graph,
   for (uint32_t i = 0; i < graph->n_maps; ++i) {
     const AetherMacroMap* const m = &graph->maps[i];
     const uint32_t              p = s.pos[m->node.index];
-    sch->maps[i]                  = (AetherScheduleMap){ { first_inst[p],
-                                          multi(graph, &s, p) ? s.voices : 1U },
-                                                         m->macro,
-                                                         m->param,
-                                                         m->min,
-                                                         m->max,
-                                                         m->curve };
+    sch->maps[i]                  = (AetherScheduleMap){
+                       .insts = { first_inst[p], multi(graph, &s, p) ? s.voices : 1U },
+                       .macro = m->macro,
+                       .param = m->param,
+                       .min   = m->min,
+                       .max   = m->max,
+                       .curve = m->curve,
+    };
   }
-  sch->n_maps    = graph->n_maps;
+  sch->n_maps = graph->n_maps;
+  for (uint32_t i = 0; i < graph->n_cc_maps; ++i) {
+    const AetherCcMap* const m = &graph->cc_maps[i];
+    const uint32_t           p = s.pos[m->node.index];
+    sch->cc_maps[i]            = (AetherScheduleMap){
+                 .insts   = { first_inst[p], multi(graph, &s, p) ? s.voices : 1U },
+                 .macro   = m->cc,
+                 .channel = m->channel,
+                 .param   = m->param,
+                 .min     = m->min,
+                 .max     = m->max,
+                 .curve   = m->curve,
+    };
+  }
+  sch->n_cc_maps = graph->n_cc_maps;
   sch->signature = output_signature(graph, &s);
 
   free(plan);
@@ -760,6 +778,7 @@ aether_schedule_free(AetherSchedule* const schedule)
     free(schedule->nodes);
     free(schedule->names);
     free(schedule->maps);
+    free(schedule->cc_maps);
     free(schedule->updates);
     free(schedule->sums);
     free(schedule->step_inst);

@@ -24,6 +24,7 @@ aether_engine_new(const double rate)
   for (uint32_t v = 0; v < AETHER_MAX_VOICES; ++v) {
     e->ctx.voice_midi[v] = e->voice_midi[v];
   }
+  memset(e->cc_value, 0xFF, sizeof(e->cc_value));
   atomic_init(&e->frames, 0U);
   atomic_init(&e->swaps, 0U);
   atomic_init(&e->n_commands, 0U);

@@ -88,6 +88,7 @@ struct AetherEngineImpl {
   bool            params_idle; /**< no parameter moves: skip the ticks */
   AetherMidiEvent midi[AETHER_MAX_MIDI_EVENTS];
   uint32_t        n_midi;
+  uint8_t         cc_value[16][128]; /**< last controller values, 255: none */
   AetherVoice     voice[AETHER_MAX_VOICES];
   uint64_t        voice_clock;
   bool            pedal;

@@ -350,6 +350,14 @@ aether_graph_remove(AetherGraph* const graph,
       ++i;
     }
   }
+  for (uint32_t i = 0; i < graph->n_cc_maps;) {
+    if (graph->cc_maps[i].node.index == node.index &&
+        graph->cc_maps[i].node.generation == node.generation) {
+      graph->cc_maps[i] = graph->cc_maps[--graph->n_cc_maps];
+    } else {
+      ++i;
+    }
+  }
 
   name_remove(graph, n->name);
   n->inst = NULL;
@@ -530,6 +538,57 @@ aether_graph_set_param(AetherGraph* const graph,
   return AETHER_SUCCESS;
 }
 
+/* A mapping's range must lie inside the parameter's; an exponential curve
+   needs a positive one. `what` names the mapping in messages. */
+static AetherStatus
+check_map_range(const GraphNode* const n,
+                const uint32_t         param,
+                const float            min,
+                const float            max,
+                const AetherCurve      curve,
+                const char* const      what,
+                AetherError* const     err)
+{
+  if (param >= n->type->n_params) {
+    return aether_error(err,
+                        AETHER_ERR_BAD_PARAM,
+                        "node \"%s\" (%s) has no parameter %u",
+                        n->name,
+                        n->type->name,
+                        param);
+  }
+  const AetherParamDesc* const desc = &n->type->params[param];
+  if (!isfinite(min) || !isfinite(max) || min < desc->min || max > desc->max ||
+      min > desc->max || max < desc->min) {
+    return aether_error(err,
+                        AETHER_ERR_BAD_VALUE,
+                        "%s on %s.%s: range %g to %g is outside %g to %g",
+                        what,
+                        n->name,
+                        desc->name,
+                        (double)min,
+                        (double)max,
+                        (double)desc->min,
+                        (double)desc->max);
+  }
+  if (curve == AETHER_CURVE_EXPONENTIAL && (min <= 0.0f || max <= 0.0f)) {
+    return aether_error(err,
+                        AETHER_ERR_BAD_VALUE,
+                        "%s on %s.%s: an exponential curve needs a positive "
+                        "range",
+                        what,
+                        n->name,
+                        desc->name);
+  }
+  return AETHER_SUCCESS;
+}
+
+static bool
+same_handle(const AetherHandle a, const AetherHandle b)
+{
+  return a.index == b.index && a.generation == b.generation;
+}
+
 AetherStatus
 aether_graph_map_macro(AetherGraph* const          graph,
                        const AetherMacroMap* const map,
@@ -546,44 +605,18 @@ aether_graph_map_macro(AetherGraph* const          graph,
                         map->macro + 1U,
                         AETHER_N_MACROS);
   }
-  if (map->param >= n->type->n_params) {
-    return aether_error(err,
-                        AETHER_ERR_BAD_PARAM,
-                        "node \"%s\" (%s) has no parameter %u",
-                        n->name,
-                        n->type->name,
-                        map->param);
-  }
-  const AetherParamDesc* const desc = &n->type->params[map->param];
-  if (!isfinite(map->min) || !isfinite(map->max) || map->min < desc->min ||
-      map->max > desc->max || map->min > desc->max || map->max < desc->min) {
-    return aether_error(err,
-                        AETHER_ERR_BAD_VALUE,
-                        "macro %u on %s.%s: range %g to %g is outside %g to %g",
-                        map->macro + 1U,
-                        n->name,
-                        desc->name,
-                        (double)map->min,
-                        (double)map->max,
-                        (double)desc->min,
-                        (double)desc->max);
-  }
-  if (map->curve == AETHER_CURVE_EXPONENTIAL &&
-      (map->min <= 0.0f || map->max <= 0.0f)) {
-    return aether_error(err,
-                        AETHER_ERR_BAD_VALUE,
-                        "macro %u on %s.%s: an exponential curve needs a "
-                        "positive range",
-                        map->macro + 1U,
-                        n->name,
-                        desc->name);
+  char what[32];
+  snprintf(what, sizeof(what), "macro %u", map->macro + 1U);
+  const AetherStatus st =
+    check_map_range(n, map->param, map->min, map->max, map->curve, what, err);
+  if (st) {
+    return st;
   }
 
   for (uint32_t i = 0; i < graph->n_maps; ++i) {
     AetherMacroMap* const m = &graph->maps[i];
     if (m->macro == map->macro && m->param == map->param &&
-        m->node.index == map->node.index &&
-        m->node.generation == map->node.generation) {
+        same_handle(m->node, map->node)) {
       *m = *map;
       return AETHER_SUCCESS;
     }
@@ -596,6 +629,83 @@ aether_graph_map_macro(AetherGraph* const          graph,
   }
   graph->maps[graph->n_maps++] = *map;
   return AETHER_SUCCESS;
+}
+
+AetherStatus
+aether_graph_map_cc(AetherGraph* const       graph,
+                    const AetherCcMap* const map,
+                    AetherError* const       err)
+{
+  const GraphNode* const n = aether_graph_node(graph, map->node);
+  if (!n) {
+    return aether_error(err, AETHER_ERR_BAD_HANDLE, "no such node");
+  }
+  if (map->cc > 127U || map->channel > 16U) {
+    return aether_error(err,
+                        AETHER_ERR_BAD_ARG,
+                        "MIDI controller %u on channel %u does not exist "
+                        "(controllers 0 to 127, channels 1 to 16 or 0 for all)",
+                        map->cc,
+                        map->channel);
+  }
+  char what[32];
+  snprintf(what, sizeof(what), "MIDI controller %u", map->cc);
+  const AetherStatus st =
+    check_map_range(n, map->param, map->min, map->max, map->curve, what, err);
+  if (st) {
+    return st;
+  }
+
+  for (uint32_t i = 0; i < graph->n_cc_maps; ++i) {
+    AetherCcMap* const m = &graph->cc_maps[i];
+    if (m->cc == map->cc && m->channel == map->channel &&
+        m->param == map->param && same_handle(m->node, map->node)) {
+      *m = *map;
+      return AETHER_SUCCESS;
+    }
+  }
+  if (graph->n_cc_maps >= AETHER_MAX_CC_MAPS) {
+    return aether_error(err,
+                        AETHER_ERR_FULL,
+                        "too many MIDI controller mappings: at most %d",
+                        AETHER_MAX_CC_MAPS);
+  }
+  graph->cc_maps[graph->n_cc_maps++] = *map;
+  return AETHER_SUCCESS;
+}
+
+AetherStatus
+aether_graph_unmap_cc(AetherGraph* const graph,
+                      const uint32_t     cc,
+                      const uint32_t     channel,
+                      const AetherHandle node,
+                      const uint32_t     param,
+                      AetherError* const err)
+{
+  if (!aether_graph_node(graph, node)) {
+    return aether_error(err, AETHER_ERR_BAD_HANDLE, "no such node");
+  }
+  for (uint32_t i = 0; i < graph->n_cc_maps; ++i) {
+    const AetherCcMap* const m = &graph->cc_maps[i];
+    if (m->cc == cc && m->channel == channel && m->param == param &&
+        same_handle(m->node, node)) {
+      graph->cc_maps[i] = graph->cc_maps[--graph->n_cc_maps];
+      break;
+    }
+  }
+  return AETHER_SUCCESS;
+}
+
+uint32_t
+aether_graph_n_cc_maps(const AetherGraph* const graph)
+{
+  return graph->n_cc_maps;
+}
+
+const AetherCcMap*
+aether_graph_cc_map(const AetherGraph* const graph, const uint32_t i)
+{
+  return i < graph->n_cc_maps ? &graph->cc_maps[i] : NULL;
 }
 
 uint32_t
@@ -618,7 +728,8 @@ aether_graph_clear(AetherGraph* const graph)
   while (aether_graph_next(graph, &cursor, &h)) {
     aether_graph_remove(graph, h, NULL);
   }
-  graph->n_maps = 0;
+  graph->n_maps    = 0;
+  graph->n_cc_maps = 0;
 }
 
 AetherStatus

@@ -29,6 +29,22 @@ typedef struct {
   AetherCurve  curve; /**< shape */
 } AetherMacroMap;
 
+/** A MIDI controller (a knob, the mod wheel) driving one node parameter:
+    a value v of 0 .. 127 sets it to the curve at v / 127, from the event's
+    frame (ramped by the parameter's smoothing). */
+typedef struct {
+  uint32_t     cc;      /**< controller number, 0 .. 127 */
+  uint32_t     channel; /**< 1 .. 16, or 0 for every channel */
+  AetherHandle node;    /**< target node */
+  uint32_t     param;   /**< parameter index of the node's type */
+  float        min;     /**< value at 0 */
+  float        max;     /**< value at 127 */
+  AetherCurve  curve;   /**< shape */
+} AetherCcMap;
+
+/** Maximum number of MIDI controller mappings in a graph. */
+#define AETHER_MAX_CC_MAPS 64
+
 /** Maximum number of macro mappings in a graph. */
 #define AETHER_MAX_MACRO_MAPS 64
 
@@ -135,6 +151,32 @@ aether_graph_set_poly(AetherGraph* graph,
 /** True if `node` is per-voice. */
 bool
 aether_graph_poly(const AetherGraph* graph, AetherHandle node);
+
+/** Map MIDI controller `map->cc` (on `map->channel`) onto a parameter
+    (replacing an existing map of the same controller and channel to the
+    same parameter). Checked like a macro mapping. */
+AetherStatus
+aether_graph_map_cc(AetherGraph*       graph,
+                    const AetherCcMap* map,
+                    AetherError*       err);
+
+/** Remove the mapping of controller `cc` on `channel` onto `param` of
+    `node` (no error if there is none). */
+AetherStatus
+aether_graph_unmap_cc(AetherGraph* graph,
+                      uint32_t     cc,
+                      uint32_t     channel,
+                      AetherHandle node,
+                      uint32_t     param,
+                      AetherError* err);
+
+/** Number of MIDI controller mappings. */
+uint32_t
+aether_graph_n_cc_maps(const AetherGraph* graph);
+
+/** MIDI controller mapping `i` (0 .. n - 1), or NULL. */
+const AetherCcMap*
+aether_graph_cc_map(const AetherGraph* graph, uint32_t i);
 
 /** Remove every node and mapping. */
 void

@@ -43,6 +43,8 @@ struct AetherGraphImpl {
   uint32_t         name_used; /**< live + deleted entries */
   uint32_t         voices;    /**< 1 .. AETHER_MAX_VOICES */
   AetherMacroMap   maps[AETHER_MAX_MACRO_MAPS];
+  AetherCcMap      cc_maps[AETHER_MAX_CC_MAPS];
+  uint32_t         n_cc_maps;
   uint32_t         n_maps;
   AetherInstance** graveyard; /**< removed, maybe still playing */
   uint32_t         n_graveyard;

@@ -38,7 +38,8 @@ typedef struct {
 /** A macro mapping resolved to instances. */
 typedef struct {
   AetherInstanceRange insts;
-  uint32_t            macro;
+  uint32_t            macro;   /**< host macro, or the MIDI controller */
+  uint32_t            channel; /**< MIDI channel 1 .. 16, 0: all (MIDI) */
   uint32_t            param;
   float               min;
   float               max;
@@ -72,6 +73,8 @@ struct AetherScheduleImpl {
   uint32_t              n_names;
   AetherScheduleMap*    maps; /**< macro mappings */
   uint32_t              n_maps;
+  AetherScheduleMap*    cc_maps; /**< MIDI controller mappings */
+  uint32_t              n_cc_maps;
   AetherScheduleUpdate* updates; /**< changes to running nodes, at swap */
   uint32_t              n_updates;
   AetherVoiceSum*       sums; /**< inputs of voice sum steps */

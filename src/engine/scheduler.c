@@ -66,6 +66,46 @@ apply_macros(AetherEngine* const e, const uint32_t macro)
   }
 }
 
+/* Apply the MIDI controller mappings of controller `cc` on `channel` (0 ..
+   15), or every mapping whose controller has moved when `cc` is 128. */
+static void
+apply_cc(AetherEngine* const e, const uint32_t cc, const uint32_t channel)
+{
+  const AetherSchedule* const sch = e->current;
+  if (!sch) {
+    return;
+  }
+  for (uint32_t i = 0; i < sch->n_cc_maps; ++i) {
+    const AetherScheduleMap* const m = &sch->cc_maps[i];
+    if (cc < 128U &&
+        (m->macro != cc || (m->channel && m->channel != channel + 1U))) {
+      continue;
+    }
+    /* The latest value on the mapped channel (any channel: the last seen
+       on the one this event came from, or on any when re-applying). */
+    uint8_t value = 0xFFU;
+    if (cc < 128U) {
+      value = e->cc_value[channel][cc];
+    } else {
+      for (uint32_t c = 0; c < 16U; ++c) {
+        if ((!m->channel || m->channel == c + 1U) &&
+            e->cc_value[c][m->macro] != 0xFFU) {
+          value = e->cc_value[c][m->macro];
+        }
+      }
+    }
+    if (value == 0xFFU) {
+      continue;
+    }
+    const float v = map_value(m, (float)value / 127.0f);
+    for (uint32_t k = 0; k < m->insts.count; ++k) {
+      aether_instance_set_param(
+        sch->nodes[m->insts.first + k], m->param, v, false);
+    }
+    e->params_idle = false;
+  }
+}
+
 static void
 swap_in(AetherEngine* const e, AetherSchedule* const next)
 {
@@ -86,6 +126,7 @@ swap_in(AetherEngine* const e, AetherSchedule* const next)
     aether_instance_set_param(u->inst, u->param, u->value, e->ctx.frame == 0U);
   }
   apply_macros(e, AETHER_N_MACROS);
+  apply_cc(e, 128U, 0U);
   e->params_idle = false; /* new instances fill their buffers first */
   atomic_fetch_add_explicit(&e->swaps, 1U, memory_order_relaxed);
 }
@@ -215,6 +256,19 @@ aether_engine_process(AetherEngine* const e,
   const uint64_t fpmode = aether_fpmode_enter();
 
   drain_commands(e);
+
+  /* Controllers to their mapped parameters, from this frame. */
+  for (uint32_t i = 0; i < e->n_midi; ++i) {
+    const AetherMidiEvent* const ev = &e->midi[i];
+    if ((ev->data[0] & 0xF0U) == 0xB0U && ev->size == 3U) {
+      const uint32_t channel   = ev->data[0] & 0x0FU;
+      const uint32_t cc        = ev->data[1] & 0x7FU;
+      e->cc_value[channel][cc] = ev->data[2] & 0x7FU;
+      if (e->current && e->current->n_cc_maps) {
+        apply_cc(e, cc, channel);
+      }
+    }
+  }
 
   /* Notes to voices, before any chunk runs (events land on frame 0). */
   const uint32_t n_voices =

@@ -265,6 +265,64 @@ test_random_nodes_are_seeded_by_name(void** state)
   assert_memory_not_equal(out[0], out[2], sizeof(out[0]));
 }
 
+static void
+test_midi_controllers_drive_mapped_params(void** state)
+{
+  (void)state;
+  AetherEngine* const e   = aether_engine_new(RATE);
+  AetherGraph* const  g   = aether_engine_graph(e);
+  AetherError         err = { AETHER_SUCCESS, "" };
+  const AetherHandle  in  = add(e, "Macro", "one"); /* a constant 1 */
+  const AetherHandle  vca = add(e, "Gain", "vca");
+  const AetherHandle  out = add(e, "AudioOut", "out");
+  set(e, in, "min", 1.0f);
+  connect(e, in, "out", vca, "in");
+  connect(e, vca, "out", out, "left");
+
+  /* Controller 74 on any channel: gain 0 .. 2; controller 1 on channel 3
+     only: gain 0 .. 4 (exponential needs a positive range). */
+  const AetherCcMap any = { 74, 0, vca, 0, 0.0f, 2.0f, AETHER_CURVE_LINEAR };
+  AetherCcMap ch3 = { 1, 3, vca, 0, 0.0f, 4.0f, AETHER_CURVE_EXPONENTIAL };
+  assert_int_equal(aether_graph_map_cc(g, &any, &err), AETHER_SUCCESS);
+  assert_int_equal(aether_graph_map_cc(g, &ch3, &err), AETHER_ERR_BAD_VALUE);
+  assert_non_null(strstr(err.message, "exponential curve"));
+  ch3.curve = AETHER_CURVE_LINEAR;
+  assert_int_equal(aether_graph_map_cc(g, &ch3, &err), AETHER_SUCCESS);
+  AetherCcMap bad = any;
+  bad.cc          = 128;
+  assert_int_equal(aether_graph_map_cc(g, &bad, &err), AETHER_ERR_BAD_ARG);
+  bad.cc  = 7;
+  bad.max = 5.0f; /* beyond the gain's 0 .. 4 */
+  assert_int_equal(aether_graph_map_cc(g, &bad, &err), AETHER_ERR_BAD_VALUE);
+  assert_int_equal(aether_graph_n_cc_maps(g), 2);
+  commit(e);
+
+  float out_buf[8192];
+  render(e, out_buf, 64);
+  assert_float_equal(out_buf[63], 0.8f, 1e-6f); /* the gain's own value */
+  midi(e, 0xB5, 74, 127); /* channel 6: any-channel mapping */
+  render(e, out_buf, 4096);
+  assert_float_equal(out_buf[4095], 2.0f, 1e-6f);
+  midi(e, 0xB0, 1, 127); /* channel 1: not the channel-3 mapping */
+  render(e, out_buf, 4096);
+  assert_float_equal(out_buf[4095], 2.0f, 1e-6f);
+  midi(e, 0xB2, 1, 127); /* channel 3 */
+  render(e, out_buf, 4096);
+  assert_float_equal(out_buf[4095], 4.0f, 1e-6f);
+
+  /* A new schedule keeps what the controllers set. */
+  add(e, "Noise", "unrelated");
+  commit(e);
+  render(e, out_buf, 4096);
+  assert_float_equal(out_buf[4095], 4.0f, 1e-5f);
+
+  /* Removing the node removes its mappings. */
+  AetherError ignored;
+  aether_graph_remove(g, vca, &ignored);
+  assert_int_equal(aether_graph_n_cc_maps(g), 0);
+  aether_engine_free(e);
+}
+
 /* The allocator alone, white box. */
 static uint32_t
 voice_of(const AetherEngine* const e, const uint32_t n, const uint8_t note)
@@ -390,6 +448,7 @@ main(void)
     cmocka_unit_test(test_note_starts_on_its_frame),
     cmocka_unit_test(test_stolen_voice_restarts_its_gate),
     cmocka_unit_test(test_random_nodes_are_seeded_by_name),
+    cmocka_unit_test(test_midi_controllers_drive_mapped_params),
     cmocka_unit_test(test_voice_allocation_order),
     cmocka_unit_test(test_voice_count_change_keeps_shared_state),
   };
