@@ -105,11 +105,11 @@ prepare_voices(AetherEngine* const e, AetherError* const err)
 {
   AetherGraph* const g = e->graph;
   for (uint32_t s = 0; s < g->arena.capacity; ++s) {
-    GraphNode* const n = &g->nodes[s];
-    if (!n->inst) {
+    if (!aether_graph_slot_live(g, s)) {
       continue;
     }
-    const uint32_t count = units(g, n);
+    GraphNode* const n     = &g->nodes[s];
+    const uint32_t   count = units(g, n);
     for (uint32_t v = 1; v < count; ++v) {
       if (n->voice_inst[v]) {
         continue;
@@ -160,8 +160,11 @@ aether_engine_commit(AetherEngine* const e, AetherError* const err)
   uint32_t n_updates = 0;
   for (uint32_t s = 0; s < g->arena.capacity; ++s) {
     const GraphNode* const n = &g->nodes[s];
-    for (uint32_t v = 0; n->inst && v < units(g, n); ++v) {
-      if (aether_graph_node_voice(n, v)->submitted) {
+    if (!aether_graph_slot_live(g, s) || !n->param_dirty) {
+      continue;
+    }
+    for (uint32_t v = 0; v < units(g, n); ++v) {
+      if ((n->sent >> v) & 1U) {
         n_updates += (uint32_t)__builtin_popcount(n->param_dirty);
       }
     }
@@ -183,10 +186,13 @@ aether_engine_commit(AetherEngine* const e, AetherError* const err)
   /* The audio thread has never seen new instances: set them up directly. */
   uint32_t k = 0;
   for (uint32_t s = 0; s < g->arena.capacity; ++s) {
+    if (!aether_graph_slot_live(g, s)) {
+      continue;
+    }
     GraphNode* const n = &g->nodes[s];
-    for (uint32_t v = 0; n->inst && v < units(g, n); ++v) {
+    for (uint32_t v = 0; v < units(g, n); ++v) {
       AetherInstance* const inst = aether_graph_node_voice(n, v);
-      if (!inst->submitted) {
+      if (!((n->sent >> v) & 1U)) {
         for (uint32_t i = 0; i < n->type->n_params; ++i) {
           aether_instance_set_param(inst, i, n->params[i], true);
         }
@@ -196,12 +202,11 @@ aether_engine_commit(AetherEngine* const e, AetherError* const err)
           sch->updates[k++] = (AetherScheduleUpdate){ inst, i, n->params[i] };
         }
       }
-      inst->submitted = true;
     }
-    if (n->inst) {
-      n->param_dirty = 0;
-      n->submitted   = true;
-    }
+    /* Control-side bookkeeping only: the instances, which the audio thread
+       writes, are not touched for nodes that were sent before. */
+    n->sent |= (uint32_t)((1ULL << units(g, n)) - 1U); /* 32 voices: all bits */
+    n->param_dirty = 0;
   }
 
   /* Nodes removed since the last commit may still run in `latest`: they
@@ -233,14 +238,14 @@ aether_engine_set_param(AetherEngine* const e,
                         AetherError* const  err)
 {
   GraphNode* const n = aether_graph_node(e->graph, node);
-  if (n && n->submitted &&
+  if (n && (n->sent & 1U) &&
       aether_ring_space(&e->commands) < AETHER_MAX_VOICES) {
     return aether_error(err, AETHER_ERR_FULL, "the command ring is full");
   }
 
   const AetherStatus st =
     aether_graph_set_param(e->graph, node, param, value, err);
-  if (st || !n->submitted) {
+  if (st || !(n->sent & 1U)) {
     return st;
   }
 
@@ -248,7 +253,7 @@ aether_engine_set_param(AetherEngine* const e,
   bool all = true;
   for (uint32_t v = 0; v < AETHER_MAX_VOICES; ++v) {
     AetherInstance* const inst = aether_graph_node_voice(n, v);
-    if (inst && inst->submitted) {
+    if (inst && ((n->sent >> v) & 1U)) {
       send(e, AETHER_CMD_PARAM, inst, param, value);
     } else if (inst) {
       all = false;

@@ -254,7 +254,7 @@ aether_graph_add(AetherGraph* const          graph,
   GraphNode* const n = &graph->nodes[h.index];
   n->inst            = inst;
   n->type            = type;
-  n->submitted       = false;
+  n->sent            = 0;
   n->poly            = false;
   n->param_dirty     = 0;
   memset(n->voice_inst, 0, sizeof(n->voice_inst));
@@ -303,7 +303,7 @@ aether_graph_drop_voices(AetherGraph* const graph,
     if (!inst) {
       continue;
     }
-    if (inst->submitted) {
+    if ((n->sent >> v) & 1U) {
       if (bury(graph, inst)) {
         return AETHER_ERR_NO_MEMORY;
       }
@@ -311,6 +311,7 @@ aether_graph_drop_voices(AetherGraph* const graph,
       aether_instance_free(inst);
     }
     n->voice_inst[v] = NULL;
+    n->sent &= ~(1U << v);
   }
   return AETHER_SUCCESS;
 }
@@ -328,10 +329,10 @@ aether_graph_remove(AetherGraph* const graph,
   /* A node the audio thread may be running is freed only once the schedule
      holding it is retired; reserve that place before changing anything. */
   if (aether_graph_drop_voices(graph, n, 1U) ||
-      (n->submitted && bury(graph, n->inst))) {
+      ((n->sent & 1U) && bury(graph, n->inst))) {
     return aether_error(err, AETHER_ERR_NO_MEMORY, "out of memory");
   }
-  if (!n->submitted) {
+  if (!(n->sent & 1U)) {
     aether_instance_free(n->inst);
   }
 

@@ -24,7 +24,7 @@ typedef struct {
   uint8_t               src_out[AETHER_MAX_INPUTS]; /**< source output */
   float                 params[AETHER_MAX_PARAMS];  /**< values on the graph */
   uint32_t              param_dirty; /**< changed since the last commit */
-  bool                  submitted;   /**< in a schedule sent to audio */
+  uint32_t              sent;        /**< bit v: voice v's instance was sent */
   bool                  poly;        /**< runs once per voice */
   /** Instances of voices 1 .. n - 1 (voice 0 is `inst`), made at commit. */
   AetherInstance* voice_inst[AETHER_MAX_VOICES];
@@ -62,6 +62,14 @@ static inline GraphNode*
 aether_graph_node(const AetherGraph* const graph, const AetherHandle h)
 {
   return aether_arena_valid(&graph->arena, h) ? &graph->nodes[h.index] : NULL;
+}
+
+/** True if arena slot `s` holds a node: reads the 4-byte generation, not the
+    node, so scans of a large arena stay cheap. */
+static inline bool
+aether_graph_slot_live(const AetherGraph* const graph, const uint32_t s)
+{
+  return graph->arena.generation[s] & 1U;
 }
 
 /** True if `h` is a connected source handle. */

@@ -23,9 +23,8 @@ typedef struct {
   uint32_t              slot;       /**< graph handle index */
   uint32_t              generation; /**< graph handle generation */
   bool                  fresh;      /**< never processed yet */
-  bool        submitted; /**< control side: in a schedule sent to audio */
-  char        name[AETHER_MAX_NAME];     /**< for lookups by name */
-  AetherParam params[AETHER_MAX_PARAMS]; /**< running values */
+  char                  name[AETHER_MAX_NAME];     /**< for lookups by name */
+  AetherParam           params[AETHER_MAX_PARAMS]; /**< running values */
 } AetherInstance;
 
 /** Create, init and reset an instance of `type` at `rate`, with every
