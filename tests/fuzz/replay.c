@@ -72,7 +72,9 @@ run_dir(const char* const dir, uint32_t* const n_files)
     }
   }
   closedir(d);
-  qsort(names, n, sizeof(char*), compare);
+  if (n) { /* qsort(NULL, 0) is undefined */
+    qsort(names, n, sizeof(char*), compare);
+  }
   int st = 0;
   for (size_t i = 0; i < n; ++i) {
     char path[4096];

@@ -284,7 +284,9 @@ render(const Preset* const preset,
     aether_engine_set_macro_rt(e, m, macros[m]);
   }
 
-  qsort(events, n_events, sizeof(Event), compare_events);
+  if (n_events) { /* qsort(NULL, 0) is undefined */
+    qsort(events, n_events, sizeof(Event), compare_events);
+  }
   uint32_t next = 0;
   for (uint32_t pos = 0; pos < out->n;) {
     for (; next < n_events && events[next].frame <= pos; ++next) {
