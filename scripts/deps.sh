@@ -7,6 +7,7 @@ packages=(
   gcc pkg-config meson ninja-build
   lv2-dev libserd-dev serdi libsord-dev sordi liblilv-dev lilv-utils
   libcmocka-dev libsndfile1-dev sox graphviz jalv jackd2
+  clang-14 libclang-rt-14-dev valgrind
 )
 
 missing=()

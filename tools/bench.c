@@ -3153,6 +3153,7 @@ aether_bench_main(const int argc, char** const argv)
 
   Lv2      lv2;
   PatchSet ps;
+  memset(&lv2, 0, sizeof(lv2)); /* lv2_open() may not run */
   memset(&ps, 0, sizeof(ps));
   const bool have_lv2 = (b->opt.sections & (SEC_PATCHES | SEC_PLUGIN)) &&
                         lv2_open(&lv2, b->opt.bundle);
@@ -3198,9 +3199,7 @@ aether_bench_main(const int argc, char** const argv)
   for (uint32_t i = 0; i < ps.n_patches; ++i) {
     free(ps.patches[i].text);
   }
-  if (have_lv2) {
-    lv2_close(&lv2);
-  }
+  lv2_close(&lv2); /* also when the plugins were not found */
   for (uint32_t i = 0; i < host_n_uris; ++i) {
     free(host_uris[i]);
   }

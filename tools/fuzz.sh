@@ -24,7 +24,8 @@ jobs=${JOBS:-1}
 
 scripts/deps.sh || exit 1
 if [ ! -f "$build/build.ninja" ]; then
-  CC=clang meson setup "$build" --buildtype=debugoptimized \
+  CC=${FUZZ_CC:-$(command -v clang-14 || command -v clang)} \
+    meson setup "$build" --buildtype=debugoptimized \
     -Db_sanitize=address,undefined -Db_lundef=false \
     "-Dc_args=-fsanitize=fuzzer-no-link -Wno-nullability-extension" \
     >/dev/null || exit 1

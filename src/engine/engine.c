@@ -25,6 +25,7 @@ aether_engine_new(const double rate)
     e->ctx.voice_midi[v] = e->voice_midi[v];
   }
   memset(e->cc_value, 0xFF, sizeof(e->cc_value));
+  memset(e->cc_any, 0xFF, sizeof(e->cc_any));
   atomic_init(&e->frames, 0U);
   atomic_init(&e->swaps, 0U);
   atomic_init(&e->n_commands, 0U);

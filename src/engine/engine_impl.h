@@ -89,6 +89,7 @@ struct AetherEngineImpl {
   AetherMidiEvent midi[AETHER_MAX_MIDI_EVENTS];
   uint32_t        n_midi;
   uint8_t         cc_value[16][128]; /**< last controller values, 255: none */
+  uint8_t         cc_any[128];       /**< last value on any channel */
   AetherVoice     voice[AETHER_MAX_VOICES];
   uint64_t        voice_clock;
   bool            pedal;

@@ -539,6 +539,16 @@ aether_graph_set_param(AetherGraph* const graph,
   return AETHER_SUCCESS;
 }
 
+/* An unmapped parameter goes back to its value on the graph at the next
+   commit (the mapping may have moved it on the audio thread). */
+static void
+mark_dirty(AetherGraph* const graph,
+           const AetherHandle node,
+           const uint32_t     param)
+{
+  graph->nodes[node.index].param_dirty |= 1U << param;
+}
+
 /* A mapping's range must lie inside the parameter's; an exponential curve
    needs a positive one. `what` names the mapping in messages. */
 static AetherStatus
@@ -691,6 +701,7 @@ aether_graph_unmap_cc(AetherGraph* const graph,
     if (m->cc == cc && m->channel == channel && m->param == param &&
         same_handle(m->node, node)) {
       graph->cc_maps[i] = graph->cc_maps[--graph->n_cc_maps];
+      mark_dirty(graph, node, param);
       break;
     }
   }
@@ -748,6 +759,7 @@ aether_graph_unmap_macro(AetherGraph* const graph,
     if (m->macro == macro && m->param == param && m->node.index == node.index &&
         m->node.generation == node.generation) {
       graph->maps[i] = graph->maps[--graph->n_maps];
+      mark_dirty(graph, node, param);
       break;
     }
   }

@@ -81,19 +81,10 @@ apply_cc(AetherEngine* const e, const uint32_t cc, const uint32_t channel)
         (m->macro != cc || (m->channel && m->channel != channel + 1U))) {
       continue;
     }
-    /* The latest value on the mapped channel (any channel: the last seen
-       on the one this event came from, or on any when re-applying). */
-    uint8_t value = 0xFFU;
-    if (cc < 128U) {
-      value = e->cc_value[channel][cc];
-    } else {
-      for (uint32_t c = 0; c < 16U; ++c) {
-        if ((!m->channel || m->channel == c + 1U) &&
-            e->cc_value[c][m->macro] != 0xFFU) {
-          value = e->cc_value[c][m->macro];
-        }
-      }
-    }
+    /* The latest value on the mapped channel, or on any channel. */
+    const uint8_t value = cc < 128U    ? e->cc_value[channel][cc]
+                          : m->channel ? e->cc_value[m->channel - 1U][m->macro]
+                                       : e->cc_any[m->macro];
     if (value == 0xFFU) {
       continue;
     }
@@ -270,6 +261,7 @@ aether_engine_process(AetherEngine* const e,
       const uint32_t channel   = ev->data[0] & 0x0FU;
       const uint32_t cc        = ev->data[1] & 0x7FU;
       e->cc_value[channel][cc] = ev->data[2] & 0x7FU;
+      e->cc_any[cc]            = ev->data[2] & 0x7FU;
       if (e->current && e->current->n_cc_maps) {
         apply_cc(e, cc, channel);
       }

@@ -308,25 +308,9 @@ replace_node(AetherGraph* const           graph,
              AetherError* const           err)
 {
   AetherPatch* now  = NULL;
-  AetherPatch* next = aether_patch_new();
-  AetherStatus st =
-    next ? aether_patch_from_graph(graph, &now, err)
-         : aether_error(err, AETHER_ERR_NO_MEMORY, "out of memory");
-  if (!st) {
-    st = aether_patch_set_voices(next, aether_patch_voices(now), err);
-  }
-  for (uint32_t i = 0; !st && i < aether_patch_n_nodes(now); ++i) {
-    const AetherPatchNode* const n = aether_patch_node(now, i);
-    st =
-      aether_patch_add_node(next, strcmp(n->name, node->name) ? n : node, err);
-  }
-  for (uint32_t i = 0; !st && i < aether_patch_n_macros(now); ++i) {
-    const AetherPatchMacro* const m = aether_patch_macro(now, i);
-    if (strcmp(m->node, node->name)) { /* the old type's mappings go */
-      st = aether_patch_add_macro(next, m, err);
-    }
-  }
-  if (!st && !(st = aether_patch_validate(next, err))) {
+  AetherPatch* next = NULL;
+  AetherStatus st   = aether_patch_from_graph(graph, &now, err);
+  if (!st && !(st = aether_patch_replace_node(now, node, &next, err))) {
     st = aether_patch_apply(next, graph, err);
   }
   aether_patch_free(now);

@@ -74,6 +74,22 @@ aether_patch_from_graph(const AetherGraph* const graph,
     st        = aether_patch_add_macro(patch, &mac, err);
   }
 
+  for (uint32_t i = 0; !st && i < aether_graph_n_cc_maps(graph); ++i) {
+    const AetherCcMap* const    map  = aether_graph_cc_map(graph, i);
+    const AetherNodeType* const type = aether_graph_node_type(graph, map->node);
+    AetherPatchController       ctl;
+    memset(&ctl, 0, sizeof(ctl));
+    ctl.cc      = map->cc;
+    ctl.channel = map->channel;
+    strncpy(
+      ctl.node, aether_graph_node_name(graph, map->node), AETHER_MAX_NAME - 1U);
+    strncpy(ctl.param, type->params[map->param].name, AETHER_MAX_NAME - 1U);
+    ctl.min   = map->min;
+    ctl.max   = map->max;
+    ctl.curve = map->curve;
+    st        = aether_patch_add_controller(patch, &ctl, err);
+  }
+
   if (st) {
     aether_patch_free(patch);
     return st;
@@ -137,6 +153,22 @@ map_in_patch(const Apply* const a, const AetherMacroMap* const map)
   return false;
 }
 
+/* Is the controller mapping `map` of the graph also in the patch? */
+static bool
+cc_map_in_patch(const Apply* const a, const AetherCcMap* const map)
+{
+  for (uint32_t c = 0; c < a->patch->n_controllers; ++c) {
+    const AetherPatchController* const ctl = &a->patch->controllers[c];
+    const uint32_t                     n   = a->res.ctl_node[c];
+    if (ctl->cc == map->cc && ctl->channel == map->channel &&
+        a->fates[n] == FATE_KEEP && same_handle(a->handles[n], map->node) &&
+        a->res.ctl_param[c] == map->param) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /* Decide each node's fate and which graph nodes go. */
 static void
 plan(Apply* const a)
@@ -169,9 +201,9 @@ plan(Apply* const a)
   }
 }
 
-/* Drop the mappings of kept nodes that the patch does not have (those of
-   removed nodes go with them), so that only the patch's mappings remain
-   and adding them cannot overflow the graph's table. */
+/* Drop the macro and controller mappings of kept nodes that the patch does
+   not have (those of removed nodes go with them), so that only the patch's
+   mappings remain and adding them cannot overflow the graph's tables. */
 static AetherStatus
 unmap_stale(Apply* const a, AetherError* const err)
 {
@@ -181,6 +213,16 @@ unmap_stale(Apply* const a, AetherError* const err)
     if (!map_in_patch(a, map)) {
       const AetherStatus st = aether_graph_unmap_macro(
         a->graph, map->macro, map->node, map->param, err);
+      if (st) {
+        return st;
+      }
+    }
+  }
+  for (uint32_t c = aether_graph_n_cc_maps(a->graph); c-- > 0U;) {
+    const AetherCcMap* const map = aether_graph_cc_map(a->graph, c);
+    if (!cc_map_in_patch(a, map)) {
+      const AetherStatus st = aether_graph_unmap_cc(
+        a->graph, map->cc, map->channel, map->node, map->param, err);
       if (st) {
         return st;
       }
@@ -322,6 +364,19 @@ edit(Apply* const a, AetherError* const err)
                                           mac->max,
                                           mac->curve };
     if ((st = aether_graph_map_macro(graph, &map, err))) {
+      return st;
+    }
+  }
+  for (uint32_t c = 0; c < patch->n_controllers; ++c) {
+    const AetherPatchController* const ctl = &patch->controllers[c];
+    const AetherCcMap                  map = { ctl->cc,
+                                               ctl->channel,
+                                               a->handles[a->res.ctl_node[c]],
+                                               a->res.ctl_param[c],
+                                               ctl->min,
+                                               ctl->max,
+                                               ctl->curve };
+    if ((st = aether_graph_map_cc(graph, &map, err))) {
       return st;
     }
   }

@@ -1,7 +1,8 @@
 /* Aether: the meaning of a patch document: its statements (already read,
    grouped by subject) become the patch's voice count, nodes, parameters,
-   inputs and macro mappings. Whatever uses the urn:aether: vocabulary must
-   make sense; statements of other vocabularies are left alone. */
+   inputs, and macro and MIDI controller mappings. Whatever uses the
+   urn:aether: vocabulary must make sense; statements of other vocabularies
+   are left alone. */
 
 #include "patch_impl.h"
 #include "statements.h"
@@ -229,12 +230,77 @@ read_node(Interp* const r, AetherPatch* const patch, const uint32_t s)
   return aether_patch_add_node(patch, &node, r->err);
 }
 
-/* Macro mappings whose ae:min or ae:max is not given take the parameter's
-   range once every node is known. */
+/* Mappings whose ae:min or ae:max is not given take the parameter's range
+   once every node is known. */
 typedef struct {
   bool has_min;
   bool has_max;
-} MacroDefaults;
+} RangeGiven;
+
+typedef struct {
+  RangeGiven macros[AETHER_MAX_MACRO_MAPS];
+  RangeGiven controllers[AETHER_MAX_CC_MAPS];
+} MappingRanges;
+
+/* The properties of a mapping, as bits; a macro is named by ae:index, a
+   controller by ae:cc and ae:channel, and both have the rest. */
+enum {
+  MAP_INDEX   = 1U << 0U,
+  MAP_CC      = 1U << 1U,
+  MAP_CHANNEL = 1U << 2U,
+  MAP_NODE    = 1U << 3U,
+  MAP_PARAM   = 1U << 4U,
+  MAP_MIN     = 1U << 5U,
+  MAP_MAX     = 1U << 6U,
+  MAP_CURVE   = 1U << 7U,
+};
+
+static const char* const map_props[] = { "index", "cc",  "channel", "node",
+                                         "param", "min", "max",     "curve" };
+
+#define N_MAP_PROPS (sizeof(map_props) / sizeof(map_props[0]))
+
+/* What tells one kind of mapping from the other. */
+typedef struct {
+  const char* what;     /**< "macro mapping", for messages */
+  const char* bare;     /**< the message when it is not a [ ... ] */
+  const char* listed;   /**< its properties, for messages */
+  const char* needed;   /**< its required properties, for messages */
+  uint32_t    allowed;  /**< its properties */
+  uint32_t    required; /**< those it needs */
+} MappingKind;
+
+static const MappingKind macro_kind = {
+  "macro mapping",
+  "ae:macro needs a description [ ae:index ... ]",
+  "ae:index, ae:node, ae:param, ae:min, ae:max, ae:curve",
+  "ae:index, ae:node and ae:param",
+  MAP_INDEX | MAP_NODE | MAP_PARAM | MAP_MIN | MAP_MAX | MAP_CURVE,
+  MAP_INDEX | MAP_NODE | MAP_PARAM,
+};
+
+static const MappingKind controller_kind = {
+  "controller mapping",
+  "ae:controller needs a description [ ae:cc ... ]",
+  "ae:cc, ae:channel, ae:node, ae:param, ae:min, ae:max, ae:curve",
+  "ae:cc, ae:node and ae:param",
+  MAP_CC | MAP_CHANNEL | MAP_NODE | MAP_PARAM | MAP_MIN | MAP_MAX | MAP_CURVE,
+  MAP_CC | MAP_NODE | MAP_PARAM,
+};
+
+/* A mapping of either kind as read: `number` is the macro (0 .. 7) or the
+   controller, `channel` the controller's channel. */
+typedef struct {
+  uint32_t       number;
+  uint32_t       channel;
+  char           node[AETHER_MAX_NAME];
+  char           param[AETHER_MAX_NAME];
+  float          min;
+  float          max;
+  AetherCurve    curve;
+  AetherPatchPos pos;
+  uint32_t       seen; /**< MAP_* bits given */
+} Mapping;
 
 static AetherStatus
 number_value(Interp* const               r,
@@ -261,32 +327,158 @@ number_value(Interp* const               r,
   return AETHER_SUCCESS;
 }
 
+/* A whole number from `lo` to `hi`. */
+static bool
+whole_in(const double d, const double lo, const double hi)
+{
+  return d >= lo && d <= hi && d == (double)(uint32_t)d;
+}
+
+/* The name of an ae: IRI or of a plain string naming one (ae:param and
+   ae:curve take both), or NULL. */
+static const char*
+ae_name(const Interp* const r, const PatchStatement* const st)
+{
+  const char* const obj = str(r, st->obj);
+  if (st->kind == PATCH_OBJ_BLANK) {
+    return NULL;
+  }
+  if (st->kind == PATCH_OBJ_IRI) {
+    return in_ns(obj) ? obj + NS_LEN : NULL;
+  }
+  return obj;
+}
+
+/* One property `bit` of a mapping from statement `st`. */
 static AetherStatus
-read_macro(Interp* const               r,
-           AetherPatch* const          patch,
-           const PatchStatement* const ref,
-           MacroDefaults* const        defaults)
+read_mapping_property(Interp* const               r,
+                      const MappingKind* const    kind,
+                      const PatchStatement* const st,
+                      const uint32_t              bit,
+                      Mapping* const              map)
+{
+  const char* const pred = str(r, st->pred) + NS_LEN;
+  const char* const obj  = str(r, st->obj);
+  const char* const name = ae_name(r, st);
+  char              what[48];
+  char              v[PATCH_DESCRIBE_SIZE];
+  double            d  = 0.0;
+  AetherStatus      rc = AETHER_SUCCESS;
+  snprintf(what, sizeof(what), "%s: ae:%s", kind->what, pred);
+
+  switch (bit) {
+    case MAP_INDEX:
+      if ((rc = number_value(r, st, what, &d))) {
+        return rc;
+      }
+      if (!whole_in(d, 1.0, AETHER_N_MACROS)) {
+        return patch_error(r->err,
+                           AETHER_ERR_BAD_VALUE,
+                           r->file,
+                           st->pos,
+                           "macro mapping: ae:index %g is not a macro (1 to "
+                           "%u)",
+                           d,
+                           (unsigned)AETHER_N_MACROS);
+      }
+      map->number = (uint32_t)d - 1U;
+      return AETHER_SUCCESS;
+    case MAP_CC:
+      if ((rc = number_value(r, st, what, &d))) {
+        return rc;
+      }
+      if (!whole_in(d, 0.0, 127.0)) {
+        return patch_error(r->err,
+                           AETHER_ERR_BAD_VALUE,
+                           r->file,
+                           st->pos,
+                           "controller mapping: ae:cc %g is not a controller "
+                           "(0 to 127)",
+                           d);
+      }
+      map->number = (uint32_t)d;
+      return AETHER_SUCCESS;
+    case MAP_CHANNEL:
+      if ((rc = number_value(r, st, what, &d))) {
+        return rc;
+      }
+      if (!whole_in(d, 0.0, 16.0)) {
+        return patch_error(r->err,
+                           AETHER_ERR_BAD_VALUE,
+                           r->file,
+                           st->pos,
+                           "controller mapping: ae:channel %g is not a channel "
+                           "(1 to 16, or 0 for every channel)",
+                           d);
+      }
+      map->channel = (uint32_t)d;
+      return AETHER_SUCCESS;
+    case MAP_NODE:
+      if (st->kind != PATCH_OBJ_IRI || !is_node_iri(obj) ||
+          !patch_valid_name(obj + NODE_NS_LEN, strlen(obj + NODE_NS_LEN))) {
+        return patch_error(r->err,
+                           AETHER_ERR_BAD_VALUE,
+                           r->file,
+                           st->pos,
+                           "%s: ae:node needs a node (node:NAME), not %s",
+                           kind->what,
+                           describe_object(r, st, v));
+      }
+      memcpy(map->node, obj + NODE_NS_LEN, strlen(obj + NODE_NS_LEN) + 1U);
+      return AETHER_SUCCESS;
+    case MAP_PARAM:
+      if (!name || strlen(name) >= AETHER_MAX_NAME) {
+        return patch_error(r->err,
+                           AETHER_ERR_BAD_VALUE,
+                           r->file,
+                           st->pos,
+                           "%s: ae:param needs a parameter (ae:NAME), not %s",
+                           kind->what,
+                           describe_object(r, st, v));
+      }
+      memcpy(map->param, name, strlen(name) + 1U);
+      return AETHER_SUCCESS;
+    case MAP_MIN:
+    case MAP_MAX:
+      if ((rc = number_value(r, st, what, &d))) {
+        return rc;
+      }
+      *(bit == MAP_MIN ? &map->min : &map->max) = (float)d;
+      return AETHER_SUCCESS;
+    default:
+      if (!name || !patch_curve_find(name, strlen(name), &map->curve)) {
+        return patch_error(r->err,
+                           AETHER_ERR_BAD_VALUE,
+                           r->file,
+                           st->pos,
+                           "%s: unknown curve %s (ae:linear, ae:exponential, "
+                           "ae:square)",
+                           kind->what,
+                           describe_object(r, st, v));
+      }
+      return AETHER_SUCCESS;
+  }
+}
+
+/* The description [ ... ] that `ref` (an ae:macro or ae:controller of the
+   patch) refers to. */
+static AetherStatus
+read_mapping(Interp* const               r,
+             const MappingKind* const    kind,
+             const PatchStatement* const ref,
+             Mapping* const              map)
 {
   char q[PATCH_QUOTE_SIZE];
   if (ref->kind != PATCH_OBJ_BLANK) {
-    return patch_error(r->err,
-                       AETHER_ERR_BAD_VALUE,
-                       r->file,
-                       ref->pos,
-                       "ae:macro needs a description [ ae:index ... ]");
+    return patch_error(
+      r->err, AETHER_ERR_BAD_VALUE, r->file, ref->pos, "%s", kind->bare);
   }
 
   const char* const key = str(r, ref->obj);
   const uint32_t    s   = patch_statements_subject(r->doc, key);
-  AetherPatchMacro  mac;
-  memset(&mac, 0, sizeof(mac));
-  mac.pos   = ref->pos;
-  mac.curve = AETHER_CURVE_LINEAR;
-
-  uint32_t seen = 0;
-  enum { INDEX = 1, NODE = 2, PARAM = 4, MIN = 8, MAX = 16, CURVE = 32 };
-  static const char* const props[] = { "index", "node", "param",
-                                       "min",   "max",  "curve" };
+  memset(map, 0, sizeof(*map));
+  map->pos   = ref->pos;
+  map->curve = AETHER_CURVE_LINEAR;
 
   for (uint32_t i = s == PATCH_NONE ? PATCH_NONE : r->doc->subjects[s].first;
        i != PATCH_NONE;
@@ -298,9 +490,9 @@ read_macro(Interp* const               r,
     }
 
     uint32_t bit = 0;
-    for (uint32_t p = 0; p < 6U; ++p) {
-      if (!strcmp(pred + NS_LEN, props[p])) {
-        bit = 1U << p;
+    for (uint32_t p = 0; p < N_MAP_PROPS; ++p) {
+      if (!strcmp(pred + NS_LEN, map_props[p])) {
+        bit = (1U << p) & kind->allowed;
       }
     }
     if (!bit) {
@@ -308,117 +500,98 @@ read_macro(Interp* const               r,
                          AETHER_ERR_BAD_PARAM,
                          r->file,
                          st->ppos,
-                         "macro mapping: unknown property ae:%s (ae:index, "
-                         "ae:node, ae:param, ae:min, ae:max, ae:curve)",
-                         patch_quote(q, pred + NS_LEN, strlen(pred + NS_LEN)));
+                         "%s: unknown property ae:%s (%s)",
+                         kind->what,
+                         patch_quote(q, pred + NS_LEN, strlen(pred + NS_LEN)),
+                         kind->listed);
     }
-    if (seen & bit) {
+    if (map->seen & bit) {
       return patch_error(r->err,
                          AETHER_ERR_DUPLICATE,
                          r->file,
                          st->ppos,
-                         "macro mapping: ae:%s is given twice",
+                         "%s: ae:%s is given twice",
+                         kind->what,
                          pred + NS_LEN);
     }
-    seen |= bit;
+    map->seen |= bit;
 
-    char what[48];
-    char v[PATCH_DESCRIBE_SIZE];
-    snprintf(what, sizeof(what), "macro mapping: ae:%s", pred + NS_LEN);
-
-    const char* const obj = str(r, st->obj);
-    AetherStatus      rc  = AETHER_SUCCESS;
-    double            d   = 0.0;
-    switch (bit) {
-      case INDEX:
-        if ((rc = number_value(r, st, what, &d))) {
-          return rc;
-        }
-        if (d < 1.0 || d > AETHER_N_MACROS || d != (double)(uint32_t)d) {
-          return patch_error(r->err,
-                             AETHER_ERR_BAD_VALUE,
-                             r->file,
-                             st->pos,
-                             "macro mapping: ae:index %g is not a macro (1 "
-                             "to %u)",
-                             d,
-                             (unsigned)AETHER_N_MACROS);
-        }
-        mac.macro = (uint32_t)d - 1U;
-        break;
-      case NODE:
-        if (st->kind != PATCH_OBJ_IRI || !is_node_iri(obj) ||
-            !patch_valid_name(obj + NODE_NS_LEN, strlen(obj + NODE_NS_LEN))) {
-          return patch_error(r->err,
-                             AETHER_ERR_BAD_VALUE,
-                             r->file,
-                             st->pos,
-                             "macro mapping: ae:node needs a node (node:NAME), "
-                             "not %s",
-                             describe_object(r, st, v));
-        }
-        memcpy(mac.node, obj + NODE_NS_LEN, strlen(obj + NODE_NS_LEN) + 1U);
-        break;
-      case PARAM: {
-        const char* const name =
-          st->kind == PATCH_OBJ_IRI && in_ns(obj) ? obj + NS_LEN : obj;
-        if (st->kind == PATCH_OBJ_BLANK ||
-            (st->kind == PATCH_OBJ_IRI && name == obj) ||
-            strlen(name) >= AETHER_MAX_NAME) {
-          return patch_error(r->err,
-                             AETHER_ERR_BAD_VALUE,
-                             r->file,
-                             st->pos,
-                             "macro mapping: ae:param needs a parameter "
-                             "(ae:NAME), not %s",
-                             describe_object(r, st, v));
-        }
-        memcpy(mac.param, name, strlen(name) + 1U);
-        break;
-      }
-      case MIN:
-      case MAX:
-        if ((rc = number_value(r, st, what, &d))) {
-          return rc;
-        }
-        if (bit == MIN) {
-          mac.min = (float)d;
-        } else {
-          mac.max = (float)d;
-        }
-        break;
-      default: {
-        const char* const name =
-          st->kind == PATCH_OBJ_IRI && in_ns(obj) ? obj + NS_LEN : obj;
-        if (st->kind == PATCH_OBJ_BLANK ||
-            (st->kind == PATCH_OBJ_IRI && name == obj) ||
-            !patch_curve_find(name, strlen(name), &mac.curve)) {
-          return patch_error(r->err,
-                             AETHER_ERR_BAD_VALUE,
-                             r->file,
-                             st->pos,
-                             "macro mapping: unknown curve %s (ae:linear, "
-                             "ae:exponential, ae:square)",
-                             describe_object(r, st, v));
-        }
-      }
+    const AetherStatus rc = read_mapping_property(r, kind, st, bit, map);
+    if (rc) {
+      return rc;
     }
   }
 
-  if ((seen & (INDEX | NODE | PARAM)) != (INDEX | NODE | PARAM)) {
+  if ((map->seen & kind->required) != kind->required) {
     return patch_error(r->err,
                        AETHER_ERR_BAD_ARG,
                        r->file,
                        ref->pos,
-                       "macro mapping needs ae:index, ae:node and ae:param");
+                       "%s needs %s",
+                       kind->what,
+                       kind->needed);
   }
   if (s != PATCH_NONE) {
     r->doc->subjects[s].used = true;
   }
-  const AetherStatus st = aether_patch_add_macro(patch, &mac, r->err);
-  if (!st) {
-    defaults[patch->n_macros - 1U].has_min = seen & MIN;
-    defaults[patch->n_macros - 1U].has_max = seen & MAX;
+  return AETHER_SUCCESS;
+}
+
+static AetherStatus
+read_macro(Interp* const               r,
+           AetherPatch* const          patch,
+           const PatchStatement* const ref,
+           MappingRanges* const        ranges)
+{
+  Mapping      map;
+  AetherStatus st = read_mapping(r, &macro_kind, ref, &map);
+  if (st) {
+    return st;
+  }
+
+  AetherPatchMacro mac;
+  memset(&mac, 0, sizeof(mac));
+  mac.macro = map.number;
+  memcpy(mac.node, map.node, sizeof(mac.node));
+  memcpy(mac.param, map.param, sizeof(mac.param));
+  mac.min   = map.min;
+  mac.max   = map.max;
+  mac.curve = map.curve;
+  mac.pos   = map.pos;
+  if (!(st = aether_patch_add_macro(patch, &mac, r->err))) {
+    RangeGiven* const given = &ranges->macros[patch->n_macros - 1U];
+    given->has_min          = map.seen & MAP_MIN;
+    given->has_max          = map.seen & MAP_MAX;
+  }
+  return st;
+}
+
+static AetherStatus
+read_controller(Interp* const               r,
+                AetherPatch* const          patch,
+                const PatchStatement* const ref,
+                MappingRanges* const        ranges)
+{
+  Mapping      map;
+  AetherStatus st = read_mapping(r, &controller_kind, ref, &map);
+  if (st) {
+    return st;
+  }
+
+  AetherPatchController ctl;
+  memset(&ctl, 0, sizeof(ctl));
+  ctl.cc      = map.number;
+  ctl.channel = map.channel;
+  memcpy(ctl.node, map.node, sizeof(ctl.node));
+  memcpy(ctl.param, map.param, sizeof(ctl.param));
+  ctl.min   = map.min;
+  ctl.max   = map.max;
+  ctl.curve = map.curve;
+  ctl.pos   = map.pos;
+  if (!(st = aether_patch_add_controller(patch, &ctl, r->err))) {
+    RangeGiven* const given = &ranges->controllers[patch->n_controllers - 1U];
+    given->has_min          = map.seen & MAP_MIN;
+    given->has_max          = map.seen & MAP_MAX;
   }
   return st;
 }
@@ -460,7 +633,7 @@ static AetherStatus
 read_patch(Interp* const        r,
            AetherPatch* const   patch,
            const uint32_t       s,
-           MacroDefaults* const defaults)
+           MappingRanges* const ranges)
 {
   /* The version first: a document of another version is not read on. */
   const PatchStatement* version = NULL;
@@ -523,7 +696,11 @@ read_patch(Interp* const        r,
         return rc;
       }
     } else if (!strcmp(pred + NS_LEN, "macro")) {
-      if ((rc = read_macro(r, patch, st, defaults))) {
+      if ((rc = read_macro(r, patch, st, ranges))) {
+        return rc;
+      }
+    } else if (!strcmp(pred + NS_LEN, "controller")) {
+      if ((rc = read_controller(r, patch, st, ranges))) {
         return rc;
       }
     } else {
@@ -532,7 +709,7 @@ read_patch(Interp* const        r,
                          r->file,
                          st->ppos,
                          "the patch: unknown property ae:%s (ae:formatVersion, "
-                         "ae:voices, ae:macro)",
+                         "ae:voices, ae:macro, ae:controller)",
                          patch_quote(q, pred + NS_LEN, strlen(pred + NS_LEN)));
     }
   }
@@ -560,7 +737,8 @@ check_other(Interp* const r, const uint32_t s)
                          r->file,
                          st->pos,
                          "a blank node uses the Aether vocabulary but is not "
-                         "a macro mapping of the patch (ae:macro [ ... ])");
+                         "a mapping of the patch (ae:macro [ ... ] or "
+                         "ae:controller [ ... ])");
     }
     if (in_ns(key)) {
       return patch_error(r->err,
@@ -582,22 +760,44 @@ check_other(Interp* const r, const uint32_t s)
   return AETHER_SUCCESS;
 }
 
+/* The parameter's lowest or highest value where a mapping of `node`'s
+   `param` gives no ae:min or ae:max. */
 static void
-fill_macro_defaults(AetherPatch* const patch, const MacroDefaults* defaults)
+fill_range(const AetherPatch* const patch,
+           const char* const        node_name,
+           const char* const        param,
+           const RangeGiven* const  given,
+           float* const             min,
+           float* const             max)
+{
+  const AetherPatchNode* const node = aether_patch_find(patch, node_name);
+  const int p = node ? aether_node_type_param_index(node->type, param) : -1;
+  if (p >= 0) {
+    if (!given->has_min) {
+      *min = node->type->params[p].min;
+    }
+    if (!given->has_max) {
+      *max = node->type->params[p].max;
+    }
+  }
+}
+
+static void
+fill_ranges(AetherPatch* const patch, const MappingRanges* const ranges)
 {
   for (uint32_t m = 0; m < patch->n_macros; ++m) {
-    AetherPatchMacro* const      mac  = &patch->macros[m];
-    const AetherPatchNode* const node = aether_patch_find(patch, mac->node);
-    const int                    p =
-      node ? aether_node_type_param_index(node->type, mac->param) : -1;
-    if (p >= 0) {
-      if (!defaults[m].has_min) {
-        mac->min = node->type->params[p].min;
-      }
-      if (!defaults[m].has_max) {
-        mac->max = node->type->params[p].max;
-      }
-    }
+    AetherPatchMacro* const mac = &patch->macros[m];
+    fill_range(
+      patch, mac->node, mac->param, &ranges->macros[m], &mac->min, &mac->max);
+  }
+  for (uint32_t c = 0; c < patch->n_controllers; ++c) {
+    AetherPatchController* const ctl = &patch->controllers[c];
+    fill_range(patch,
+               ctl->node,
+               ctl->param,
+               &ranges->controllers[c],
+               &ctl->min,
+               &ctl->max);
   }
 }
 
@@ -632,10 +832,11 @@ patch_interpret(PatchStatements* const doc,
     patch_decl    = x;
   }
 
-  MacroDefaults defaults[AETHER_MAX_MACRO_MAPS];
+  MappingRanges ranges;
   AetherStatus  st = AETHER_SUCCESS;
+  memset(&ranges, 0, sizeof(ranges));
   if (patch_subject != PATCH_NONE &&
-      (st = read_patch(r, patch, patch_subject, defaults))) {
+      (st = read_patch(r, patch, patch_subject, &ranges))) {
     return st;
   }
 
@@ -665,6 +866,6 @@ patch_interpret(PatchStatements* const doc,
     }
   }
 
-  fill_macro_defaults(patch, defaults);
+  fill_ranges(patch, &ranges);
   return AETHER_SUCCESS;
 }

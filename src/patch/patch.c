@@ -1,5 +1,5 @@
-/* Aether: patch descriptions: the container, one node's properties, and
-   equality. */
+/* Aether: patch descriptions: the container, one node's properties,
+   replacing a node, and equality. */
 
 #include "patch_impl.h"
 
@@ -185,6 +185,18 @@ aether_patch_macro(const AetherPatch* const patch, const uint32_t i)
   return i < patch->n_macros ? &patch->macros[i] : NULL;
 }
 
+uint32_t
+aether_patch_n_controllers(const AetherPatch* const patch)
+{
+  return patch->n_controllers;
+}
+
+const AetherPatchController*
+aether_patch_controller(const AetherPatch* const patch, const uint32_t i)
+{
+  return i < patch->n_controllers ? &patch->controllers[i] : NULL;
+}
+
 AetherStatus
 aether_patch_add_node(AetherPatch* const           patch,
                       const AetherPatchNode* const node,
@@ -263,6 +275,74 @@ aether_patch_add_macro(AetherPatch* const            patch,
                        (unsigned)AETHER_MAX_MACRO_MAPS);
   }
   patch->macros[patch->n_macros++] = *macro;
+  return AETHER_SUCCESS;
+}
+
+AetherStatus
+aether_patch_add_controller(AetherPatch* const                 patch,
+                            const AetherPatchController* const controller,
+                            AetherError* const                 err)
+{
+  if (patch->n_controllers >= AETHER_MAX_CC_MAPS) {
+    return patch_error(err,
+                       AETHER_ERR_FULL,
+                       patch->filename,
+                       controller->pos,
+                       "too many controller mappings (at most %u)",
+                       (unsigned)AETHER_MAX_CC_MAPS);
+  }
+  patch->controllers[patch->n_controllers++] = *controller;
+  return AETHER_SUCCESS;
+}
+
+AetherStatus
+aether_patch_replace_node(const AetherPatch* const     patch,
+                          const AetherPatchNode* const node,
+                          AetherPatch** const          out,
+                          AetherError* const           err)
+{
+  *out = NULL;
+  if (!node->type) {
+    return aether_error(err, AETHER_ERR_BAD_ARG, "node description not set up");
+  }
+
+  AetherPatch* const copy = aether_patch_new();
+  if (!copy || patch_set_filename(copy, patch->filename)) {
+    aether_patch_free(copy);
+    return aether_error(err, AETHER_ERR_NO_MEMORY, "out of memory");
+  }
+  copy->voices = patch->voices;
+
+  /* The node in the place of the old one, or last. */
+  const uint32_t old = patch_find_index(patch, node->name);
+  const bool     new_type =
+    old == PATCH_NONE || patch->nodes[old].type != node->type;
+  AetherStatus st = AETHER_SUCCESS;
+  for (uint32_t i = 0; !st && i < patch->n_nodes; ++i) {
+    st = aether_patch_add_node(copy, i == old ? node : &patch->nodes[i], err);
+  }
+  if (!st && old == PATCH_NONE) {
+    st = aether_patch_add_node(copy, node, err);
+  }
+
+  /* Mappings onto a node of another type would name parameters it may not
+     have: they go with the old type. */
+  for (uint32_t m = 0; !st && m < patch->n_macros; ++m) {
+    if (!new_type || strcmp(patch->macros[m].node, node->name)) {
+      st = aether_patch_add_macro(copy, &patch->macros[m], err);
+    }
+  }
+  for (uint32_t c = 0; !st && c < patch->n_controllers; ++c) {
+    if (!new_type || strcmp(patch->controllers[c].node, node->name)) {
+      st = aether_patch_add_controller(copy, &patch->controllers[c], err);
+    }
+  }
+
+  if (st) {
+    aether_patch_free(copy);
+    return st;
+  }
+  *out = copy;
   return AETHER_SUCCESS;
 }
 
@@ -771,11 +851,20 @@ macros_equal(const AetherPatchMacro* const a, const AetherPatchMacro* const b)
          a->curve == b->curve;
 }
 
+static bool
+controllers_equal(const AetherPatchController* const a,
+                  const AetherPatchController* const b)
+{
+  return a->cc == b->cc && a->channel == b->channel &&
+         !strcmp(a->node, b->node) && !strcmp(a->param, b->param) &&
+         a->min == b->min && a->max == b->max && a->curve == b->curve;
+}
+
 bool
 aether_patch_equal(const AetherPatch* const a, const AetherPatch* const b)
 {
   if (a->n_nodes != b->n_nodes || a->n_macros != b->n_macros ||
-      a->voices != b->voices) {
+      a->n_controllers != b->n_controllers || a->voices != b->voices) {
     return false;
   }
   for (uint32_t i = 0; i < a->n_nodes; ++i) {
@@ -793,6 +882,20 @@ aether_patch_equal(const AetherPatch* const a, const AetherPatch* const b)
     for (uint32_t j = 0; j < b->n_macros && !found; ++j) {
       if (!used[j] && macros_equal(&a->macros[i], &b->macros[j])) {
         used[j] = found = true;
+      }
+    }
+    if (!found) {
+      return false;
+    }
+  }
+
+  bool taken[AETHER_MAX_CC_MAPS] = { false };
+  for (uint32_t i = 0; i < a->n_controllers; ++i) {
+    bool found = false;
+    for (uint32_t j = 0; j < b->n_controllers && !found; ++j) {
+      if (!taken[j] &&
+          controllers_equal(&a->controllers[i], &b->controllers[j])) {
+        taken[j] = found = true;
       }
     }
     if (!found) {

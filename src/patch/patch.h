@@ -1,9 +1,9 @@
 /* Aether: the patch format. A patch (the node graph, its parameter values and
-   how host macros map onto it) is one Turtle document in the urn:aether:
-   vocabulary (see docs/patch-format.md). This module reads it with serd into
-   a description, validates the description against the node registry, writes
-   descriptions back as canonical Turtle, and applies them to an engine graph
-   all-or-nothing.
+   how host macros and MIDI controllers map onto it) is one Turtle document
+   in the urn:aether: vocabulary (see docs/patch-format.md). This module
+   reads it with serd into a description, validates the description against
+   the node registry, writes descriptions back as canonical Turtle, and
+   applies them to an engine graph all-or-nothing.
 
    Nothing here prints: every error is an AetherError whose message names the
    place ("FILE:LINE:COL: "), the node and the property. */
@@ -71,6 +71,20 @@ typedef struct {
   AetherPatchPos pos;                    /**< where the mapping is */
 } AetherPatchMacro;
 
+/** A MIDI controller (the mod wheel, a knob: `ae:controller`) driving one
+    node parameter: a controller value v of 0 .. 127 sets it to the curve
+    between min and max at v / 127. */
+typedef struct {
+  uint32_t       cc;                     /**< controller number, 0 .. 127 */
+  uint32_t       channel;                /**< 1 .. 16, or 0: every channel */
+  char           node[AETHER_MAX_NAME];  /**< target node name */
+  char           param[AETHER_MAX_NAME]; /**< target parameter name */
+  float          min;                    /**< value at controller value 0 */
+  float          max;                    /**< value at controller value 127 */
+  AetherCurve    curve;                  /**< shape between min and max */
+  AetherPatchPos pos;                    /**< where the mapping is */
+} AetherPatchController;
+
 /** Kind of a property value given to aether_patch_node_set(). */
 typedef enum {
   AETHER_PATCH_NUMBER, /**< any numeric literal; booleans are 0 and 1 */
@@ -85,8 +99,8 @@ typedef struct {
   const char*          string; /**< AETHER_PATCH_IRI, _STRING (terminated) */
 } AetherPatchValue;
 
-/** A patch description: nodes in document order, macro mappings, and the
-    number of voices of its per-voice nodes. */
+/** A patch description: nodes in document order, macro and MIDI controller
+    mappings, and the number of voices of its per-voice nodes. */
 typedef struct AetherPatchImpl AetherPatch;
 
 /* Descriptions */
@@ -119,6 +133,14 @@ aether_patch_n_macros(const AetherPatch* patch);
 const AetherPatchMacro*
 aether_patch_macro(const AetherPatch* patch, uint32_t i);
 
+/** Number of MIDI controller mappings. */
+uint32_t
+aether_patch_n_controllers(const AetherPatch* patch);
+
+/** MIDI controller mapping `i` (0 .. n - 1), or NULL. */
+const AetherPatchController*
+aether_patch_controller(const AetherPatch* patch, uint32_t i);
+
 /** Number of voices of the per-voice (`poly`) nodes, 1 to AETHER_MAX_VOICES
     (`ae:voices`; 1 by default). */
 uint32_t
@@ -145,17 +167,38 @@ aether_patch_add_macro(AetherPatch*            patch,
                        const AetherPatchMacro* macro,
                        AetherError*            err);
 
+/** Append a copy of a MIDI controller mapping (AETHER_ERR_FULL beyond
+    AETHER_MAX_CC_MAPS). Checked by aether_patch_validate(). */
+AetherStatus
+aether_patch_add_controller(AetherPatch*                 patch,
+                            const AetherPatchController* controller,
+                            AetherError*                 err);
+
+/** Make `*out` a copy of `patch` (voices, nodes, macro and controller
+    mappings) with the node called `node->name` replaced by `node` in its
+    place, or `node` appended if there is none. When the node's type
+    changes, the mappings onto it are left out (its parameters are not the
+    same ones); otherwise they are kept. The copy is not validated:
+    aether_patch_apply() checks it whole. On error `*out` is NULL. */
+AetherStatus
+aether_patch_replace_node(const AetherPatch*     patch,
+                          const AetherPatchNode* node,
+                          AetherPatch**          out,
+                          AetherError*           err);
+
 /** Check a description as a whole: every input names an existing node and
-    output, every macro an existing node and parameter with a range inside
-    the parameter's, values are in range, and there is no cycle that passes
-    through no delay node. aether_patch_parse() has done this already. */
+    output, every macro and controller mapping an existing node and
+    parameter with a range inside the parameter's (mapped once per macro,
+    or per controller and channel), values are in range, and there is no
+    cycle that passes through no delay node. aether_patch_parse() has done
+    this already. */
 AetherStatus
 aether_patch_validate(const AetherPatch* patch, AetherError* err);
 
 /** True if two descriptions describe the same graph: the same voice count,
     the same nodes (by name) of the same types, per voice or shared alike,
-    with the same parameter values and connections, and the same macro
-    mappings in any order. */
+    with the same parameter values and connections, and the same macro and
+    controller mappings in any order. */
 bool
 aether_patch_equal(const AetherPatch* a, const AetherPatch* b);
 
@@ -224,7 +267,8 @@ aether_patch_vocabulary(char** text, AetherError* err);
 /* Engine graphs (need the engine runtime: patch_dep) */
 
 /** Describe a graph: its voice count, every node with all its parameters,
-    its connections and whether it is per voice, and the macro mappings. */
+    its connections and whether it is per voice, and the macro and MIDI
+    controller mappings. */
 AetherStatus
 aether_patch_from_graph(const AetherGraph* graph,
                         AetherPatch**      out,
@@ -238,9 +282,10 @@ aether_patch_write(const AetherGraph* graph, char** text, AetherError* err);
 /** Make `graph` equal to `patch`. Nodes with the same name and type in both
     are kept (the same instance: their DSP state continues), others are
     removed or added; every parameter is set (defaults where the patch gives
-    none), every input, macro mapping, per-voice flag and the voice count
-    are made as described. Everything is checked before the graph is
-    touched: on any error the graph is unchanged. */
+    none), every input, macro and controller mapping, per-voice flag and the
+    voice count are made as described (mappings the patch does not have are
+    unmapped). Everything is checked before the graph is touched: on any
+    error the graph is unchanged. */
 AetherStatus
 aether_patch_apply(const AetherPatch* patch,
                    AetherGraph*       graph,
@@ -257,7 +302,7 @@ aether_patch_put_node(AetherGraph*           graph,
                       AetherError*           err);
 
 /** Remove the node called `name` (a bare name or node IRI) with its edges
-    and macro mappings. */
+    and its macro and controller mappings. */
 AetherStatus
 aether_patch_delete_node(AetherGraph* graph,
                          const char*  name,

@@ -23,14 +23,16 @@
 #define PATCH_NUMBER_SIZE 80
 
 struct AetherPatchImpl {
-  AetherPatchNode* nodes;   /**< document order */
-  uint32_t         n_nodes; /**< nodes in use */
-  uint32_t         cap;     /**< nodes allocated */
-  PatchMap         names;   /**< node name -> index */
-  AetherPatchMacro macros[AETHER_MAX_MACRO_MAPS];
-  uint32_t         n_macros;
-  uint32_t         voices;   /**< of the per-voice nodes, 1 .. MAX_VOICES */
-  char*            filename; /**< for messages, or NULL */
+  AetherPatchNode*      nodes;   /**< document order */
+  uint32_t              n_nodes; /**< nodes in use */
+  uint32_t              cap;     /**< nodes allocated */
+  PatchMap              names;   /**< node name -> index */
+  AetherPatchMacro      macros[AETHER_MAX_MACRO_MAPS];
+  uint32_t              n_macros;
+  AetherPatchController controllers[AETHER_MAX_CC_MAPS];
+  uint32_t              n_controllers;
+  uint32_t              voices; /**< of the per-voice nodes, 1 .. MAX_VOICES */
+  char*                 filename; /**< for messages, or NULL */
 };
 
 /** A description with every reference resolved (validate.c). */
@@ -40,6 +42,8 @@ typedef struct {
   uint32_t* order; /**< nodes, each after its non-delay sources */
   uint32_t  macro_node[AETHER_MAX_MACRO_MAPS];  /**< target node */
   uint32_t  macro_param[AETHER_MAX_MACRO_MAPS]; /**< target parameter */
+  uint32_t  ctl_node[AETHER_MAX_CC_MAPS];       /**< of each controller */
+  uint32_t  ctl_param[AETHER_MAX_CC_MAPS];      /**< of each controller */
 } PatchResolved;
 
 /** Validate `patch` and resolve its references into `res` (freed with

@@ -36,7 +36,7 @@ typedef struct {
   uint32_t key;   /**< pool offset: IRI or "_:id" */
   uint32_t first; /**< first statement */
   uint32_t last;  /**< last statement */
-  bool     used;  /**< a macro description that ae:macro refers to */
+  bool     used;  /**< a mapping that ae:macro or ae:controller names */
 } PatchSubject;
 
 /** The statements of a document. */
@@ -80,8 +80,8 @@ uint32_t
 patch_statements_subject(const PatchStatements* doc, const char* key);
 
 /** Interpret the statements of a document into `patch` (interpret.c):
-    nodes, parameters, inputs, macro mappings. References between nodes are
-    checked afterwards by aether_patch_validate(). */
+    nodes, parameters, inputs, macro and controller mappings. References
+    between nodes are checked afterwards by aether_patch_validate(). */
 AetherStatus
 patch_interpret(PatchStatements* doc,
                 const char*      file,

@@ -1,5 +1,6 @@
 /* Aether: validation of a patch description as a whole: the voice count,
-   references, values, macro mappings and cycles, in O(nodes + edges). */
+   references, values, macro and controller mappings and cycles, in
+   O(nodes + edges). */
 
 #include "patch_impl.h"
 
@@ -114,109 +115,208 @@ resolve_inputs(const AetherPatch* const patch,
   return AETHER_SUCCESS;
 }
 
+/* The node and parameter a mapping drives, and its range and curve: `what`
+   names the mapping in messages ("macro 3", "controller 74 (channel 2)"). */
+static AetherStatus
+resolve_target(const AetherPatch* const patch,
+               const char* const        what,
+               const char* const        node,
+               const char* const        param,
+               const float              min,
+               const float              max,
+               const AetherCurve        curve,
+               const AetherPatchPos     pos,
+               uint32_t* const          node_index,
+               uint32_t* const          param_index,
+               AetherError* const       err)
+{
+  const char* const file = patch->filename;
+  const uint32_t    n    = patch_find_index(patch, node);
+  if (n == PATCH_NONE) {
+    return patch_error(err,
+                       AETHER_ERR_NOT_FOUND,
+                       file,
+                       pos,
+                       "%s: ae:node names node \"%s\", which does not exist",
+                       what,
+                       node);
+  }
+
+  const AetherNodeType* const type = patch->nodes[n].type;
+  const int                   p    = aether_node_type_param_index(type, param);
+  if (p < 0) {
+    return patch_error(err,
+                       AETHER_ERR_BAD_PARAM,
+                       file,
+                       pos,
+                       "%s: node \"%s\" (%s) has no parameter ae:%s",
+                       what,
+                       node,
+                       type->name,
+                       param);
+  }
+
+  const AetherParamDesc* const d = &type->params[p];
+  if (!isfinite(min) || !isfinite(max) || min < d->min || min > d->max ||
+      max < d->min || max > d->max) {
+    return patch_error(err,
+                       AETHER_ERR_BAD_VALUE,
+                       file,
+                       pos,
+                       "%s on node \"%s\" (%s) ae:%s: range %g to %g is "
+                       "outside %g to %g",
+                       what,
+                       node,
+                       type->name,
+                       d->name,
+                       (double)min,
+                       (double)max,
+                       (double)d->min,
+                       (double)d->max);
+  }
+  if (curve == AETHER_CURVE_EXPONENTIAL && (min <= 0.0f || max <= 0.0f)) {
+    return patch_error(err,
+                       AETHER_ERR_BAD_VALUE,
+                       file,
+                       pos,
+                       "%s on node \"%s\" (%s) ae:%s: ae:exponential needs "
+                       "ae:min and ae:max above 0",
+                       what,
+                       node,
+                       type->name,
+                       d->name);
+  }
+  if ((unsigned)curve > (unsigned)AETHER_CURVE_SQUARE) {
+    return patch_error(err,
+                       AETHER_ERR_BAD_VALUE,
+                       file,
+                       pos,
+                       "%s: unknown curve %d",
+                       what,
+                       (int)curve);
+  }
+
+  *node_index  = n;
+  *param_index = (uint32_t)p;
+  return AETHER_SUCCESS;
+}
+
 static AetherStatus
 resolve_macro(const AetherPatch* const patch,
               const uint32_t           m,
               PatchResolved* const     res,
               AetherError* const       err)
 {
-  const AetherPatchMacro* const mac  = &patch->macros[m];
-  const char* const             file = patch->filename;
-  const unsigned                idx  = mac->macro + 1U;
-
+  const AetherPatchMacro* const mac = &patch->macros[m];
+  const unsigned                idx = mac->macro + 1U;
   if (mac->macro >= AETHER_N_MACROS) {
     return patch_error(err,
                        AETHER_ERR_BAD_VALUE,
-                       file,
+                       patch->filename,
                        mac->pos,
                        "macro mapping: ae:index %u is not a macro (1 to %u)",
                        idx,
                        (unsigned)AETHER_N_MACROS);
   }
 
-  const uint32_t n = patch_find_index(patch, mac->node);
-  if (n == PATCH_NONE) {
-    return patch_error(err,
-                       AETHER_ERR_NOT_FOUND,
-                       file,
-                       mac->pos,
-                       "macro %u: ae:node names node \"%s\", which does not "
-                       "exist",
-                       idx,
-                       mac->node);
-  }
-
-  const AetherNodeType* const type = patch->nodes[n].type;
-  const int p = aether_node_type_param_index(type, mac->param);
-  if (p < 0) {
-    return patch_error(err,
-                       AETHER_ERR_BAD_PARAM,
-                       file,
-                       mac->pos,
-                       "macro %u: node \"%s\" (%s) has no parameter ae:%s",
-                       idx,
-                       mac->node,
-                       type->name,
-                       mac->param);
-  }
-
-  const AetherParamDesc* const d = &type->params[p];
-  if (!isfinite(mac->min) || !isfinite(mac->max) || mac->min < d->min ||
-      mac->min > d->max || mac->max < d->min || mac->max > d->max) {
-    return patch_error(err,
-                       AETHER_ERR_BAD_VALUE,
-                       file,
-                       mac->pos,
-                       "macro %u on node \"%s\" (%s) ae:%s: range %g to %g is "
-                       "outside %g to %g",
-                       idx,
-                       mac->node,
-                       type->name,
-                       d->name,
-                       (double)mac->min,
-                       (double)mac->max,
-                       (double)d->min,
-                       (double)d->max);
-  }
-  if (mac->curve == AETHER_CURVE_EXPONENTIAL &&
-      (mac->min <= 0.0f || mac->max <= 0.0f)) {
-    return patch_error(err,
-                       AETHER_ERR_BAD_VALUE,
-                       file,
-                       mac->pos,
-                       "macro %u on node \"%s\" (%s) ae:%s: ae:exponential "
-                       "needs ae:min and ae:max above 0",
-                       idx,
-                       mac->node,
-                       type->name,
-                       d->name);
-  }
-  if ((unsigned)mac->curve > (unsigned)AETHER_CURVE_SQUARE) {
-    return patch_error(err,
-                       AETHER_ERR_BAD_VALUE,
-                       file,
-                       mac->pos,
-                       "macro %u: unknown curve %d",
-                       idx,
-                       (int)mac->curve);
+  char what[32];
+  snprintf(what, sizeof(what), "macro %u", idx);
+  const AetherStatus st = resolve_target(patch,
+                                         what,
+                                         mac->node,
+                                         mac->param,
+                                         mac->min,
+                                         mac->max,
+                                         mac->curve,
+                                         mac->pos,
+                                         &res->macro_node[m],
+                                         &res->macro_param[m],
+                                         err);
+  if (st) {
+    return st;
   }
 
   for (uint32_t j = 0; j < m; ++j) {
-    if (patch->macros[j].macro == mac->macro && res->macro_node[j] == n &&
-        res->macro_param[j] == (uint32_t)p) {
+    if (patch->macros[j].macro == mac->macro &&
+        res->macro_node[j] == res->macro_node[m] &&
+        res->macro_param[j] == res->macro_param[m]) {
       return patch_error(err,
                          AETHER_ERR_DUPLICATE,
-                         file,
+                         patch->filename,
                          mac->pos,
                          "macro %u is mapped to node \"%s\" ae:%s twice",
                          idx,
                          mac->node,
-                         d->name);
+                         mac->param);
     }
   }
+  return AETHER_SUCCESS;
+}
 
-  res->macro_node[m]  = n;
-  res->macro_param[m] = (uint32_t)p;
+static AetherStatus
+resolve_controller(const AetherPatch* const patch,
+                   const uint32_t           c,
+                   PatchResolved* const     res,
+                   AetherError* const       err)
+{
+  const AetherPatchController* const ctl = &patch->controllers[c];
+  if (ctl->cc > 127U) {
+    return patch_error(err,
+                       AETHER_ERR_BAD_VALUE,
+                       patch->filename,
+                       ctl->pos,
+                       "controller mapping: ae:cc %u is not a controller (0 "
+                       "to 127)",
+                       ctl->cc);
+  }
+  if (ctl->channel > 16U) {
+    return patch_error(err,
+                       AETHER_ERR_BAD_VALUE,
+                       patch->filename,
+                       ctl->pos,
+                       "controller mapping: ae:channel %u is not a channel (1 "
+                       "to 16, or 0 for every channel)",
+                       ctl->channel);
+  }
+
+  char what[48];
+  if (ctl->channel) {
+    snprintf(
+      what, sizeof(what), "controller %u (channel %u)", ctl->cc, ctl->channel);
+  } else {
+    snprintf(what, sizeof(what), "controller %u", ctl->cc);
+  }
+  const AetherStatus st = resolve_target(patch,
+                                         what,
+                                         ctl->node,
+                                         ctl->param,
+                                         ctl->min,
+                                         ctl->max,
+                                         ctl->curve,
+                                         ctl->pos,
+                                         &res->ctl_node[c],
+                                         &res->ctl_param[c],
+                                         err);
+  if (st) {
+    return st;
+  }
+
+  /* The engine keeps one mapping per controller, channel and parameter. */
+  for (uint32_t j = 0; j < c; ++j) {
+    const AetherPatchController* const other = &patch->controllers[j];
+    if (other->cc == ctl->cc && other->channel == ctl->channel &&
+        res->ctl_node[j] == res->ctl_node[c] &&
+        res->ctl_param[j] == res->ctl_param[c]) {
+      return patch_error(err,
+                         AETHER_ERR_DUPLICATE,
+                         patch->filename,
+                         ctl->pos,
+                         "%s is mapped to node \"%s\" ae:%s twice",
+                         what,
+                         ctl->node,
+                         ctl->param);
+    }
+  }
   return AETHER_SUCCESS;
 }
 
@@ -416,6 +516,11 @@ patch_resolve(const AetherPatch* const patch,
   }
   for (uint32_t m = 0; m < patch->n_macros; ++m) {
     if ((st = resolve_macro(patch, m, res, err))) {
+      return st;
+    }
+  }
+  for (uint32_t c = 0; c < patch->n_controllers; ++c) {
+    if ((st = resolve_controller(patch, c, res, err))) {
       return st;
     }
   }

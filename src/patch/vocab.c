@@ -137,10 +137,10 @@ add_core(Vocab* const v)
       ROLE_CLASS,
       "Patch",
       "A patch: the node graph, its parameter values and how the host's "
-      "macro controls map onto it. A document describes one patch, usually "
-      "<>, with ae:formatVersion, ae:voices and any number of ae:macro "
-      "mappings; its nodes are the resources node:NAME "
-      "(<urn:aether:node:NAME>) of the same document." },
+      "macro controls and MIDI controllers map onto it. A document describes "
+      "one patch, usually <>, with ae:formatVersion, ae:voices and any "
+      "number of ae:macro and ae:controller mappings; its nodes are the "
+      "resources node:NAME (<urn:aether:node:NAME>) of the same document." },
     { "Node",
       SECTION_CLASSES,
       ROLE_CLASS,
@@ -158,6 +158,14 @@ add_core(Vocab* const v)
       "The object of ae:macro, usually a blank node [ ... ]: host macro "
       "ae:index drives parameter ae:param of node ae:node between ae:min "
       "and ae:max along ae:curve." },
+    { "ControllerMapping",
+      SECTION_CLASSES,
+      ROLE_CLASS,
+      "Controller mapping",
+      "The object of ae:controller, usually a blank node [ ... ]: MIDI "
+      "controller ae:cc (on ae:channel, or on every channel) drives "
+      "parameter ae:param of node ae:node between ae:min at controller value "
+      "0 and ae:max at 127 along ae:curve, from the event's frame." },
     { "Choice",
       SECTION_CLASSES,
       ROLE_CLASS,
@@ -167,7 +175,8 @@ add_core(Vocab* const v)
       SECTION_CLASSES,
       ROLE_CLASS,
       "Curve",
-      "The shape of a macro mapping between ae:min and ae:max." },
+      "The shape of a macro or controller mapping between ae:min and "
+      "ae:max." },
     { "formatVersion",
       SECTION_PROPERTIES,
       ROLE_PROPERTY,
@@ -203,6 +212,23 @@ add_core(Vocab* const v)
       ROLE_PROPERTY,
       "macro",
       "A macro mapping of the patch (an ae:MacroMapping)." },
+    { "controller",
+      SECTION_PROPERTIES,
+      ROLE_PROPERTY,
+      "MIDI controller",
+      "A MIDI controller mapping of the patch (an ae:ControllerMapping)." },
+    { "cc",
+      SECTION_PROPERTIES,
+      ROLE_PROPERTY,
+      "controller number",
+      "Controller mapping: which MIDI controller drives the parameter, 0 to "
+      "127 (1 is the mod wheel, 11 expression, 74 brightness)." },
+    { "channel",
+      SECTION_PROPERTIES,
+      ROLE_PROPERTY,
+      "channel",
+      "Controller mapping: the MIDI channel the mapping follows, 1 to 16, or "
+      "0 (the default) for every channel." },
     { "index",
       SECTION_PROPERTIES,
       ROLE_PROPERTY,
@@ -213,30 +239,33 @@ add_core(Vocab* const v)
       SECTION_PROPERTIES,
       ROLE_PROPERTY,
       "node",
-      "Macro mapping: the node whose parameter the macro drives (node:NAME)." },
+      "Macro or controller mapping: the node whose parameter it drives "
+      "(node:NAME)." },
     { "param",
       SECTION_PROPERTIES,
       ROLE_PROPERTY,
       "parameter",
-      "Macro mapping: the parameter the macro drives (ae:NAME)." },
+      "Macro or controller mapping: the parameter it drives (ae:NAME)." },
     { "min",
       SECTION_PROPERTIES,
       ROLE_PROPERTY,
       "minimum",
-      "Macro mapping: the parameter's value when the macro is at 0, inside "
-      "the parameter's range (default: its lowest value)." },
+      "Macro or controller mapping: the parameter's value when the macro is "
+      "at 0 or the controller at 0, inside the parameter's range (default: "
+      "its lowest value)." },
     { "max",
       SECTION_PROPERTIES,
       ROLE_PROPERTY,
       "maximum",
-      "Macro mapping: the parameter's value when the macro is at 1, inside "
-      "the parameter's range (default: its highest value)." },
+      "Macro or controller mapping: the parameter's value when the macro is "
+      "at 1 or the controller at 127, inside the parameter's range "
+      "(default: its highest value)." },
     { "curve",
       SECTION_PROPERTIES,
       ROLE_PROPERTY,
       "curve",
-      "Macro mapping: the shape between ae:min and ae:max, an ae:Curve "
-      "(default ae:linear)." },
+      "Macro or controller mapping: the shape between ae:min and ae:max, an "
+      "ae:Curve (default ae:linear)." },
     { "linear",
       SECTION_VALUES,
       ROLE_CURVE,

@@ -9,16 +9,19 @@
    with serd.
 
    The form: the two prefixes, the patch (format version, the voice count
-   when above 1, macro mappings sorted by macro, node and parameter), then
+   when above 1, macro mappings sorted by macro, node and parameter, MIDI
+   controller mappings sorted by controller, channel, node and parameter,
+   each mapping with every property but a controller's channel 0), then
    every node sorted by name with `ae:poly true` if it runs per voice, all
    its parameters in registry order (defaults too: a saved patch keeps its
    sound if a default changes) and then its connected inputs in registry
    order. Tabs indent, as serd does.
 
-   ae:voices 1 and ae:poly false are left out: they are the format's own
-   defaults (no polyphony), not the registry's, so they cannot change, and
-   a patch without polyphony is written exactly as before they existed
-   (older readers, saved sessions and version control see no change). */
+   ae:voices 1, ae:poly false and a controller's ae:channel 0 are left out:
+   they are the format's own defaults (no polyphony, every channel), not the
+   registry's, so they cannot change, and a patch without polyphony is
+   written exactly as before they existed (older readers, saved sessions and
+   version control see no change). */
 
 #include "buf.h"
 #include "patch_impl.h"
@@ -126,6 +129,28 @@ put_macro(PatchBuf* const b, const AetherPatchMacro* const mac)
   patch_buf_puts(b, "\n\t]");
 }
 
+static void
+put_controller(PatchBuf* const b, const AetherPatchController* const ctl)
+{
+  patch_buf_puts(b, " ;\n\tae:controller [\n\t\tae:cc ");
+  patch_buf_put_uint(b, ctl->cc);
+  if (ctl->channel) {
+    patch_buf_puts(b, " ;\n\t\tae:channel ");
+    patch_buf_put_uint(b, ctl->channel);
+  }
+  patch_buf_puts(b, " ;\n\t\tae:node ");
+  put_node_ref(b, ctl->node, NULL);
+  patch_buf_puts(b, " ;\n\t\tae:param ae:");
+  patch_buf_puts(b, ctl->param);
+  patch_buf_puts(b, " ;\n\t\tae:min ");
+  patch_buf_put_float(b, ctl->min);
+  patch_buf_puts(b, " ;\n\t\tae:max ");
+  patch_buf_put_float(b, ctl->max);
+  patch_buf_puts(b, " ;\n\t\tae:curve ae:");
+  patch_buf_puts(b, patch_curve_name(ctl->curve));
+  patch_buf_puts(b, "\n\t]");
+}
+
 static int
 compare_nodes(const void* const a, const void* const b)
 {
@@ -134,20 +159,26 @@ compare_nodes(const void* const a, const void* const b)
   return strcmp(x->name, y->name);
 }
 
+/* A mapping's place in the canonical order: by what drives it (the macro,
+   or the controller and channel), then by node name and parameter index. */
 typedef struct {
-  uint32_t    macro;
+  uint32_t    source;
+  uint32_t    channel;
   const char* node;
   uint32_t    param;
   uint32_t    index;
-} MacroKey;
+} MapKey;
 
 static int
-compare_macros(const void* const a, const void* const b)
+compare_maps(const void* const a, const void* const b)
 {
-  const MacroKey* const x = (const MacroKey*)a;
-  const MacroKey* const y = (const MacroKey*)b;
-  if (x->macro != y->macro) {
-    return x->macro < y->macro ? -1 : 1;
+  const MapKey* const x = (const MapKey*)a;
+  const MapKey* const y = (const MapKey*)b;
+  if (x->source != y->source) {
+    return x->source < y->source ? -1 : 1;
+  }
+  if (x->channel != y->channel) {
+    return x->channel < y->channel ? -1 : 1;
   }
   const int c = strcmp(x->node, y->node);
   if (c) {
@@ -181,14 +212,25 @@ aether_patch_to_turtle(const AetherPatch* const patch,
   }
   qsort(sorted, patch->n_nodes, sizeof(*sorted), compare_nodes);
 
-  MacroKey keys[AETHER_MAX_MACRO_MAPS];
+  MapKey keys[AETHER_MAX_MACRO_MAPS];
   for (uint32_t m = 0; m < patch->n_macros; ++m) {
-    const MacroKey key = {
-      patch->macros[m].macro, patch->macros[m].node, res.macro_param[m], m
-    };
-    keys[m] = key;
+    keys[m].source  = patch->macros[m].macro;
+    keys[m].channel = 0U;
+    keys[m].node    = patch->macros[m].node;
+    keys[m].param   = res.macro_param[m];
+    keys[m].index   = m;
   }
-  qsort(keys, patch->n_macros, sizeof(MacroKey), compare_macros);
+  qsort(keys, patch->n_macros, sizeof(MapKey), compare_maps);
+
+  MapKey ctl_keys[AETHER_MAX_CC_MAPS];
+  for (uint32_t c = 0; c < patch->n_controllers; ++c) {
+    ctl_keys[c].source  = patch->controllers[c].cc;
+    ctl_keys[c].channel = patch->controllers[c].channel;
+    ctl_keys[c].node    = patch->controllers[c].node;
+    ctl_keys[c].param   = res.ctl_param[c];
+    ctl_keys[c].index   = c;
+  }
+  qsort(ctl_keys, patch->n_controllers, sizeof(MapKey), compare_maps);
 
   PatchBuf b = { NULL, 0, 0, false };
   patch_buf_puts(&b, "@prefix ae: <" AETHER_PATCH_NS "> .\n");
@@ -201,6 +243,9 @@ aether_patch_to_turtle(const AetherPatch* const patch,
   }
   for (uint32_t m = 0; m < patch->n_macros; ++m) {
     put_macro(&b, &patch->macros[keys[m].index]);
+  }
+  for (uint32_t c = 0; c < patch->n_controllers; ++c) {
+    put_controller(&b, &patch->controllers[ctl_keys[c].index]);
   }
   patch_buf_puts(&b, " .\n");
   for (uint32_t i = 0; i < patch->n_nodes; ++i) {

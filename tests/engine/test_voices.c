@@ -316,6 +316,21 @@ test_midi_controllers_drive_mapped_params(void** state)
   render(e, out_buf, 4096);
   assert_float_equal(out_buf[4095], 4.0f, 1e-5f);
 
+  /* After a swap an every-channel mapping takes the latest value on any
+     channel (not the highest channel's). */
+  midi(e, 0xB4, 74, 127);
+  midi(e, 0xB0, 74, 32);
+  render(e, out_buf, 64);
+  add(e, "Noise", "another");
+  commit(e);
+  render(e, out_buf, 4096);
+  assert_float_equal(out_buf[4095], 4.0f, 1e-5f); /* channel 3's cc 1 */
+  AetherError unmapped;
+  assert_int_equal(aether_graph_unmap_cc(g, 1, 3, vca, 0, &unmapped), 0);
+  commit(e); /* the gain goes back to what cc 74 = 32 set: 2 * 32 / 127 */
+  render(e, out_buf, 4096);
+  assert_float_equal(out_buf[4095], 2.0f * 32.0f / 127.0f, 1e-5f);
+
   /* Removing the node removes its mappings. */
   AetherError ignored;
   aether_graph_remove(g, vca, &ignored);

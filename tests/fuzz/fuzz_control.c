@@ -63,10 +63,11 @@ take_float(Input* const in)
 }
 
 static const char* const node_names[] = {
-  "in",    "out",        "tone_l",   "tone_r",      "echo_l", "echo_r",
-  "space", "filter",     "midi",     "saw",         "sub",    "mix",
-  "amp",   "filter_env", "amp_env",  "fenv_amount", "a",      "b",
-  "c",     "bad name",   "urn:x:no", "",
+  "in",          "out",   "tone_l", "tone_r",     "echo_l",
+  "echo_r",      "space", "filter", "midi",       "saw",
+  "sub",         "mix",   "amp",    "filter_env", "amp_env",
+  "fenv_amount", "a",     "b",      "c",          "bad name",
+  "urn:x:no",    "",
 };
 #define N_NODE_NAMES (sizeof(node_names) / sizeof(node_names[0]))
 
@@ -93,8 +94,9 @@ take_property(Input* const in)
 }
 
 static void
-forge_uri(LV2_Atom_Forge* const forge, const char* const prefix,
-          const char* const name)
+forge_uri(LV2_Atom_Forge* const forge,
+          const char* const     prefix,
+          const char* const     name)
 {
   char uri[160];
   snprintf(uri, sizeof(uri), "%s%s", prefix, name);
@@ -204,10 +206,10 @@ op_simple(LV2_Atom_Forge* const forge, Input* const in, const char* const otype)
     lv2_atom_forge_uri(forge, uri, (uint32_t)strlen(uri));
   }
   if (shape & 2U) {
-    static const char* const props[] = {
-      "urn:aether:patch", "urn:aether:status", "urn:aether:patchFile",
-      "urn:aether:gain"
-    };
+    static const char* const props[] = { "urn:aether:patch",
+                                         "urn:aether:status",
+                                         "urn:aether:patchFile",
+                                         "urn:aether:gain" };
     lv2_atom_forge_key(forge, fuzz_map(LV2_PATCH__property));
     lv2_atom_forge_urid(forge, fuzz_map(props[(shape >> 2U) % 4U]));
   }
@@ -243,7 +245,7 @@ run_messages(FuzzHost* const host, Input* const in, uint8_t* const buf)
 
   bool                 open = false;
   LV2_Atom_Forge_Frame seq;
-  int64_t              time = 0;
+  int64_t              time  = 0;
   uint32_t             n_ops = 0;
   while (in->n && n_ops++ < 256U) {
     if (!open) {
@@ -275,8 +277,8 @@ run_messages(FuzzHost* const host, Input* const in, uint8_t* const buf)
         op_simple(&forge, in, LV2_PATCH__Get);
         break;
       case 6: {
-        const uint8_t midi[3] = { take_u8(in), take_u8(in), take_u8(in) };
-        const uint32_t n      = 1U + take_u8(in) % 4U;
+        const uint8_t  midi[3] = { take_u8(in), take_u8(in), take_u8(in) };
+        const uint32_t n       = 1U + take_u8(in) % 4U;
         lv2_atom_forge_atom(&forge, n, fuzz_map(LV2_MIDI__MidiEvent));
         lv2_atom_forge_write(&forge, midi, n < 3U ? n : 3U);
         if (n > 3U) {
@@ -289,9 +291,9 @@ run_messages(FuzzHost* const host, Input* const in, uint8_t* const buf)
         break;
       case 8: {
         /* A raw event body: its header may lie. */
-        uint8_t        raw[64];
-        const size_t   n    = take_u8(in) % sizeof(raw);
-        const size_t   have = n < in->n ? n : in->n;
+        uint8_t      raw[64];
+        const size_t n    = take_u8(in) % sizeof(raw);
+        const size_t have = n < in->n ? n : in->n;
         memset(raw, 0, sizeof(raw));
         memcpy(raw, in->p, have);
         in->p += have;
@@ -302,6 +304,41 @@ run_messages(FuzzHost* const host, Input* const in, uint8_t* const buf)
       case 9:
         op_patch(&forge, in, true);
         break;
+      case 12:
+      case 13: {
+        /* A well-formed message with one 32-bit word overwritten: sizes
+           that lie inside the message, types that do not match. */
+        static uint8_t       tmp[4096];
+        LV2_Atom_Forge       inner;
+        LV2_Atom_Forge_Frame frame;
+        lv2_atom_forge_init(&inner, fuzz_urid_map());
+        lv2_atom_forge_set_buffer(&inner, tmp, sizeof(tmp));
+        lv2_atom_forge_sequence_head(&inner, &frame, 0);
+        lv2_atom_forge_frame_time(&inner, 0);
+        if (op % 2U) {
+          op_put(&inner, in);
+        } else {
+          op_set(&inner, in);
+        }
+        lv2_atom_forge_pop(&inner, &frame);
+        LV2_Atom* const msg =
+          (LV2_Atom*)(tmp + sizeof(LV2_Atom_Sequence) + sizeof(int64_t));
+        const uint32_t n    = lv2_atom_total_size(msg);
+        const uint32_t at   = 4U * (take_u8(in) % (n / 4U));
+        const uint8_t  how  = take_u8(in);
+        uint32_t       word = 0;
+        memcpy(&word, (uint8_t*)msg + at, sizeof(word));
+        if (how & 1U) { /* a size a little off: lands in a redzone */
+          word += (uint32_t)(int32_t)(int8_t)take_u8(in);
+        } else {
+          word = (uint32_t)take_u16(in) | (uint32_t)take_u16(in) << 16U;
+        }
+        memcpy((uint8_t*)msg + at, &word, sizeof(word));
+        time += take_u8(in) % 64U;
+        lv2_atom_forge_frame_time(&forge, time);
+        lv2_atom_forge_write(&forge, msg, n);
+        break;
+      }
       case 10:
       case 11: {
         const uint8_t port = take_u8(in);
@@ -344,21 +381,21 @@ LLVMFuzzerTestOneInput(const uint8_t* const data, const size_t size)
     run_messages(host, &in, buf);
   } else {
     /* One sequence of raw events, its own size true (the host's). */
-    const uint32_t n =
-      in.n > SEQ_BYTES - sizeof(LV2_Atom_Sequence)
-        ? SEQ_BYTES - (uint32_t)sizeof(LV2_Atom_Sequence)
-        : (uint32_t)in.n;
+    const uint32_t           n   = in.n > SEQ_BYTES - sizeof(LV2_Atom_Sequence)
+                                     ? SEQ_BYTES - (uint32_t)sizeof(LV2_Atom_Sequence)
+                                     : (uint32_t)in.n;
     LV2_Atom_Sequence* const seq = (LV2_Atom_Sequence*)buf;
     seq->atom.type               = fuzz_map(LV2_ATOM__Sequence);
-    seq->atom.size = (uint32_t)sizeof(LV2_Atom_Sequence_Body) + n;
-    seq->body.unit = 0;
-    seq->body.pad  = 0;
+    seq->atom.size               = (uint32_t)sizeof(LV2_Atom_Sequence_Body) + n;
+    seq->body.unit               = 0;
+    seq->body.pad                = 0;
     memcpy(seq + 1, in.p, n);
-    fuzz_host_run(host, seq, (uint32_t)sizeof(LV2_Atom_Sequence) + n, 256);
+    fuzz_host_run(
+      host, seq, (uint32_t)sizeof(LV2_Atom_Sequence) + n, FUZZ_MAX_FRAMES);
   }
   /* Let the worker's answers and the swaps come through. */
-  fuzz_host_run(host, NULL, 0, 256);
-  fuzz_host_run(host, NULL, 0, 64);
+  fuzz_host_run(host, NULL, 0, 128);
+  fuzz_host_run(host, NULL, 0, 16);
   fuzz_host_release(host);
   return 0;
 }

@@ -165,29 +165,28 @@ fuzz_host_new(const bool synth, const bool sync_worker)
   if (!host) {
     abort();
   }
-  host->synth            = synth;
-  host->sync_worker      = sync_worker;
-  host->desc             = lv2_descriptor(synth ? 1U : 0U);
-  host->map              = (LV2_URID_Map){ NULL, map_uri };
-  host->unmap            = (LV2_URID_Unmap){ NULL, unmap_uri };
-  host->schedule         = (LV2_Worker_Schedule){ host, schedule_work };
-  host->map_feature      = (LV2_Feature){ LV2_URID__map, &host->map };
-  host->unmap_feature    = (LV2_Feature){ LV2_URID__unmap, &host->unmap };
-  host->schedule_feature = (LV2_Feature){ LV2_WORKER__schedule,
-                                          &host->schedule };
-  host->features[0]      = &host->map_feature;
-  host->features[1]      = &host->unmap_feature;
-  host->features[2]      = &host->schedule_feature;
-  host->features[3]      = NULL;
+  host->synth         = synth;
+  host->sync_worker   = sync_worker;
+  host->desc          = lv2_descriptor(synth ? 1U : 0U);
+  host->map           = (LV2_URID_Map){ NULL, map_uri };
+  host->unmap         = (LV2_URID_Unmap){ NULL, unmap_uri };
+  host->schedule      = (LV2_Worker_Schedule){ host, schedule_work };
+  host->map_feature   = (LV2_Feature){ LV2_URID__map, &host->map };
+  host->unmap_feature = (LV2_Feature){ LV2_URID__unmap, &host->unmap };
+  host->schedule_feature =
+    (LV2_Feature){ LV2_WORKER__schedule, &host->schedule };
+  host->features[0] = &host->map_feature;
+  host->features[1] = &host->unmap_feature;
+  host->features[2] = &host->schedule_feature;
+  host->features[3] = NULL;
 
   host->handle = host->desc->instantiate(
     host->desc, 48000.0, "/nonexistent/", host->features);
   if (!host->handle) {
     abort();
   }
-  host->worker =
-    (const LV2_Worker_Interface*)host->desc->extension_data(
-      LV2_WORKER__interface);
+  host->worker = (const LV2_Worker_Interface*)host->desc->extension_data(
+    LV2_WORKER__interface);
   host->state = (const LV2_State_Interface*)host->desc->extension_data(
     LV2_STATE__interface);
   host->notify = (LV2_Atom_Sequence*)malloc(NOTIFY_BYTES);
@@ -313,8 +312,7 @@ fuzz_host_run(FuzzHost* const                host,
     { sizeof(LV2_Atom_Sequence_Body), 0 }, { 0, 0 }
   };
   const uint32_t bytes = control ? size : (uint32_t)sizeof(empty);
-  void* const    seq   = copy_of(control ? (const void*)control : &empty,
-                            bytes);
+  void* const    seq = copy_of(control ? (const void*)control : &empty, bytes);
   if (!control) {
     ((LV2_Atom_Sequence*)seq)->atom.type = fuzz_map(LV2_ATOM__Sequence);
   }

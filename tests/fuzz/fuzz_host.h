@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 /** Longest cycle in frames. */
-#define FUZZ_MAX_FRAMES 1024U
+#define FUZZ_MAX_FRAMES 256U
 
 typedef struct FuzzHost FuzzHost;
 
@@ -69,7 +69,10 @@ fuzz_host_run(FuzzHost*                host,
 /** Restore a state whose ae:patch value is `size` bytes at `value` (copied
     into an exact heap block) of type `type`. */
 LV2_State_Status
-fuzz_host_restore(FuzzHost* host, const void* value, size_t size, LV2_URID type);
+fuzz_host_restore(FuzzHost*   host,
+                  const void* value,
+                  size_t      size,
+                  LV2_URID    type);
 
 /** Save the state: the ae:patch text (malloc'ed) or NULL. */
 char*

@@ -21,13 +21,13 @@ LLVMFuzzerTestOneInput(const uint8_t* const data, const size_t size)
   if (!size) {
     return 0;
   }
-  const uint8_t  flags  = data[0];
-  const bool     synth  = flags & 1U;
-  const bool     nul    = !(flags & 2U);   /* 0: terminated, as hosts do */
-  const LV2_URID type   = fuzz_map((flags & 4U) ? LV2_ATOM__Chunk
-                                                : LV2_ATOM__String);
-  const size_t   len    = size - 1U;
-  uint8_t* const value  = (uint8_t*)malloc(len + 1U);
+  const uint8_t  flags = data[0];
+  const bool     synth = flags & 1U;
+  const bool     nul   = !(flags & 2U); /* 0: terminated, as hosts do */
+  const LV2_URID type =
+    fuzz_map((flags & 4U) ? LV2_ATOM__Chunk : LV2_ATOM__String);
+  const size_t   len   = size - 1U;
+  uint8_t* const value = (uint8_t*)malloc(len + 1U);
   if (!value) {
     return 0;
   }
@@ -37,17 +37,18 @@ LLVMFuzzerTestOneInput(const uint8_t* const data, const size_t size)
   FuzzHost* const        host = fuzz_host_get(synth, false);
   const LV2_State_Status st =
     fuzz_host_restore(host, value, nul ? len + 1U : len, type);
-  fuzz_host_run(host, NULL, 0, 256);
-  fuzz_host_run(host, NULL, 0, 64);
+  fuzz_host_run(host, NULL, 0, 128);
+  fuzz_host_run(host, NULL, 0, 16);
 
   if (!st) {
     char* const saved = fuzz_host_save(host);
-    if (!saved || fuzz_host_restore(host, saved, strlen(saved) + 1U,
-                                    fuzz_map(LV2_ATOM__String))) {
+    if (!saved ||
+        fuzz_host_restore(
+          host, saved, strlen(saved) + 1U, fuzz_map(LV2_ATOM__String))) {
       fprintf(stderr, "fuzz: a restored state does not save and restore\n");
       abort();
     }
-    fuzz_host_run(host, NULL, 0, 64);
+    fuzz_host_run(host, NULL, 0, 16);
     char* const again = fuzz_host_save(host);
     if (!again || strcmp(saved, again)) {
       fprintf(stderr, "fuzz: saving a restored state changed it\n");

@@ -67,7 +67,7 @@ run_dir(const char* const dir, uint32_t* const n_files)
   const struct dirent* e     = NULL;
   while ((e = readdir(d))) {
     if (e->d_name[0] != '.' && strcmp(e->d_name, "README")) {
-      names = (char**)realloc(names, (n + 1U) * sizeof(char*));
+      names      = (char**)realloc(names, (n + 1U) * sizeof(char*));
       names[n++] = strdup(e->d_name);
     }
   }

@@ -323,6 +323,209 @@ test_macro_errors(void** state)
 }
 
 static void
+test_controller_errors(void** state)
+{
+  (void)state;
+  /* What names the mapping: ae:cc and ae:channel, each a whole number. */
+  expect(PREFIXES "<> a ae:Patch ;\n"
+                  "  ae:controller [ ae:cc 128 ; ae:node node:g ; "
+                  "ae:param ae:gain ] .\n"
+                  "node:g a ae:Gain .\n",
+         AETHER_ERR_BAD_VALUE,
+         "t.ttl:4:25: controller mapping: ae:cc 128 is not a controller (0 "
+         "to 127)");
+  expect(PREFIXES "<> a ae:Patch ;\n"
+                  "  ae:controller [ ae:cc 1.5 ; ae:node node:g ; "
+                  "ae:param ae:gain ] .\n"
+                  "node:g a ae:Gain .\n",
+         AETHER_ERR_BAD_VALUE,
+         "t.ttl:4:25: controller mapping: ae:cc 1.5 is not a controller (0 "
+         "to 127)");
+  expect(PREFIXES "<> a ae:Patch ;\n"
+                  "  ae:controller [ ae:cc -1 ; ae:node node:g ; "
+                  "ae:param ae:gain ] .\n"
+                  "node:g a ae:Gain .\n",
+         AETHER_ERR_BAD_VALUE,
+         "t.ttl:4:25: controller mapping: ae:cc -1 is not a controller (0 "
+         "to 127)");
+  expect(PREFIXES "<> a ae:Patch ;\n"
+                  "  ae:controller [ ae:cc 1 ; ae:channel 17 ; "
+                  "ae:node node:g ; ae:param ae:gain ] .\n"
+                  "node:g a ae:Gain .\n",
+         AETHER_ERR_BAD_VALUE,
+         "t.ttl:4:40: controller mapping: ae:channel 17 is not a channel (1 "
+         "to 16, or 0 for every channel)");
+  expect(PREFIXES "<> a ae:Patch ;\n"
+                  "  ae:controller [ ae:cc \"wheel\" ] .\n",
+         AETHER_ERR_BAD_VALUE,
+         "t.ttl:4:25: controller mapping: ae:cc needs a number, not "
+         "\"wheel\"");
+
+  /* Its target, range and curve, checked as a macro's. */
+  expect(PREFIXES "<> a ae:Patch ;\n"
+                  "  ae:controller [ ae:cc 1 ; ae:node node:nope ; "
+                  "ae:param ae:gain ] .\n",
+         AETHER_ERR_NOT_FOUND,
+         "t.ttl:4:17: controller 1: ae:node names node \"nope\", which does "
+         "not exist");
+  expect(PREFIXES "<> a ae:Patch ;\n"
+                  "  ae:controller [ ae:cc 74 ; ae:channel 2 ; ae:node node:g "
+                  "; ae:param ae:q ] .\n"
+                  "node:g a ae:Gain .\n",
+         AETHER_ERR_BAD_PARAM,
+         "t.ttl:4:17: controller 74 (channel 2): node \"g\" (Gain) has no "
+         "parameter ae:q");
+  expect(PREFIXES "<> a ae:Patch ;\n"
+                  "  ae:controller [ ae:cc 7 ; ae:node node:g ; ae:param "
+                  "ae:gain ; ae:min -1 ] .\n"
+                  "node:g a ae:Gain .\n",
+         AETHER_ERR_BAD_VALUE,
+         "t.ttl:4:17: controller 7 on node \"g\" (Gain) ae:gain: range -1 to "
+         "4 is outside 0 to 4");
+  expect(PREFIXES "<> a ae:Patch ;\n"
+                  "  ae:controller [ ae:cc 7 ; ae:channel 16 ; ae:node node:g "
+                  "; ae:param ae:gain ; ae:curve ae:exponential ] .\n"
+                  "node:g a ae:Gain .\n",
+         AETHER_ERR_BAD_VALUE,
+         "t.ttl:4:17: controller 7 (channel 16) on node \"g\" (Gain) "
+         "ae:gain: ae:exponential needs ae:min and ae:max above 0");
+  expect(PREFIXES "<> a ae:Patch ;\n"
+                  "  ae:controller [ ae:cc 1 ; ae:curve ae:cubic ] .\n",
+         AETHER_ERR_BAD_VALUE,
+         "t.ttl:4:38: controller mapping: unknown curve ae:cubic (ae:linear, "
+         "ae:exponential, ae:square)");
+
+  /* Its properties. */
+  expect(PREFIXES "<> a ae:Patch ;\n"
+                  "  ae:controller [ ae:cc 1 ; ae:node node:g ] .\n",
+         AETHER_ERR_BAD_ARG,
+         "t.ttl:4:17: controller mapping needs ae:cc, ae:node and ae:param");
+  expect(PREFIXES "<> a ae:Patch ;\n"
+                  "  ae:controller [ ae:index 1 ; ae:node node:g ; "
+                  "ae:param ae:gain ] .\n"
+                  "node:g a ae:Gain .\n",
+         AETHER_ERR_BAD_PARAM,
+         "t.ttl:4:19: controller mapping: unknown property ae:index (ae:cc, "
+         "ae:channel, ae:node, ae:param, ae:min, ae:max, ae:curve)");
+  expect(PREFIXES "<> a ae:Patch ;\n"
+                  "  ae:macro [ ae:cc 1 ; ae:node node:g ; "
+                  "ae:param ae:gain ] .\n"
+                  "node:g a ae:Gain .\n",
+         AETHER_ERR_BAD_PARAM,
+         "t.ttl:4:14: macro mapping: unknown property ae:cc (ae:index, "
+         "ae:node, ae:param, ae:min, ae:max, ae:curve)");
+  expect(PREFIXES "<> a ae:Patch ;\n"
+                  "  ae:controller [ ae:cc 1 ; ae:cc 2 ] .\n",
+         AETHER_ERR_DUPLICATE,
+         "t.ttl:4:29: controller mapping: ae:cc is given twice");
+  expect(PREFIXES "<> a ae:Patch ;\n"
+                  "  ae:controller node:g .\n"
+                  "node:g a ae:Gain .\n",
+         AETHER_ERR_BAD_VALUE,
+         "t.ttl:4:17: ae:controller needs a description [ ae:cc ... ]");
+
+  /* One controller on one channel drives a parameter once; the same
+     controller on another channel, or on every channel, is another
+     mapping. */
+  expect(PREFIXES "<> a ae:Patch ;\n"
+                  "  ae:controller [ ae:cc 1 ; ae:node node:g ; "
+                  "ae:param ae:gain ] ,\n"
+                  "    [ ae:cc 1 ; ae:channel 3 ; ae:node node:g ; "
+                  "ae:param ae:gain ] ,\n"
+                  "    [ ae:cc 1 ; ae:channel 3 ; ae:node node:g ; "
+                  "ae:param ae:gain ; ae:max 2 ] .\n"
+                  "node:g a ae:Gain .\n",
+         AETHER_ERR_DUPLICATE,
+         "t.ttl:6:5: controller 1 (channel 3) is mapped to node \"g\" "
+         "ae:gain twice");
+  expect(PREFIXES "<> a ae:Patch ;\n"
+                  "  ae:controller [ ae:cc 1 ; ae:node node:g ; "
+                  "ae:param ae:gain ] ,\n"
+                  "    [ ae:cc 1 ; ae:channel 0 ; ae:node node:g ; "
+                  "ae:param \"gain\" ] .\n"
+                  "node:g a ae:Gain .\n",
+         AETHER_ERR_DUPLICATE,
+         "t.ttl:5:5: controller 1 is mapped to node \"g\" ae:gain twice");
+}
+
+static void
+test_too_many_mappings(void** state)
+{
+  (void)state;
+  /* 65 controller mappings: the 65th is refused where it is written. */
+  const size_t size = 80U * (AETHER_MAX_CC_MAPS + 4U);
+  char* const  text = (char*)malloc(size);
+  assert_non_null(text);
+  size_t len =
+    (size_t)snprintf(text, size, PREFIXES "node:g a ae:Gain .\n<> a ae:Patch");
+  for (uint32_t i = 0; i <= AETHER_MAX_CC_MAPS; ++i) {
+    len += (size_t)snprintf(text + len,
+                            size - len,
+                            " ;\n  ae:controller [ ae:cc %u ; ae:node node:g ; "
+                            "ae:param ae:gain ]",
+                            (unsigned)i);
+  }
+  snprintf(text + len, size - len, " .\n");
+  AetherError err = { AETHER_SUCCESS, "" };
+  assert_int_equal(util_parse_error(text, &err), AETHER_ERR_FULL);
+  assert_string_equal(err.message,
+                      "t.ttl:69:17: too many controller mappings (at most "
+                      "64)");
+
+  /* The description API says the same, without a place. */
+  AetherPatch* const          patch = aether_patch_new();
+  const AetherPatchController ctl   = {
+      1, 0, "g", "gain", 0.0f, 4.0f, AETHER_CURVE_LINEAR, { 0, 0 }
+  };
+  for (uint32_t i = 0; i < AETHER_MAX_CC_MAPS; ++i) {
+    assert_int_equal(aether_patch_add_controller(patch, &ctl, &err),
+                     AETHER_SUCCESS);
+  }
+  assert_int_equal(aether_patch_add_controller(patch, &ctl, &err),
+                   AETHER_ERR_FULL);
+  assert_string_equal(err.message, "too many controller mappings (at most 64)");
+  assert_int_equal(aether_patch_n_controllers(patch), AETHER_MAX_CC_MAPS);
+  aether_patch_free(patch);
+  free(text);
+}
+
+static void
+test_hand_made_mappings_are_validated(void** state)
+{
+  (void)state;
+  /* Descriptions built with the API are checked like parsed ones. */
+  AetherPatch* const patch = aether_patch_new();
+  AetherError        err   = { AETHER_SUCCESS, "" };
+  AetherPatchNode    node;
+  assert_int_equal(aether_patch_node_init(&node, "g", "Gain", &err),
+                   AETHER_SUCCESS);
+  assert_int_equal(aether_patch_add_node(patch, &node, &err), AETHER_SUCCESS);
+
+  AetherPatchController ctl = {
+    200, 0, "g", "gain", 0.0f, 4.0f, AETHER_CURVE_LINEAR, { 0, 0 }
+  };
+  assert_int_equal(aether_patch_add_controller(patch, &ctl, &err),
+                   AETHER_SUCCESS);
+  assert_int_equal(aether_patch_validate(patch, &err), AETHER_ERR_BAD_VALUE);
+  assert_string_equal(err.message,
+                      "controller mapping: ae:cc 200 is not a controller (0 "
+                      "to 127)");
+
+  AetherPatch* const other = aether_patch_new();
+  assert_int_equal(aether_patch_add_node(other, &node, &err), AETHER_SUCCESS);
+  ctl.cc      = 11;
+  ctl.channel = 17;
+  assert_int_equal(aether_patch_add_controller(other, &ctl, &err),
+                   AETHER_SUCCESS);
+  assert_int_equal(aether_patch_validate(other, &err), AETHER_ERR_BAD_VALUE);
+  assert_string_equal(err.message,
+                      "controller mapping: ae:channel 17 is not a channel (1 "
+                      "to 16, or 0 for every channel)");
+  aether_patch_free(other);
+  aether_patch_free(patch);
+}
+
+static void
 test_misplaced_vocabulary(void** state)
 {
   (void)state;
@@ -341,11 +544,14 @@ test_misplaced_vocabulary(void** state)
   expect(PREFIXES "[] ae:index 1 .\n",
          AETHER_ERR_BAD_ARG,
          "t.ttl:3:13: a blank node uses the Aether vocabulary but is not a "
-         "macro mapping of the patch (ae:macro [ ... ])");
+         "mapping of the patch (ae:macro [ ... ] or ae:controller [ ... ])");
+  expect(PREFIXES "node:g a ae:Gain ; ae:cv [ ae:cc 1 ] .\n",
+         AETHER_ERR_BAD_VALUE,
+         "t.ttl:3:26: node \"g\" (Gain): ae:cv: a blank node is not a value");
   expect(PREFIXES "<> a ae:Patch ; ae:tempo 120 .\n",
          AETHER_ERR_BAD_PARAM,
          "t.ttl:3:17: the patch: unknown property ae:tempo "
-         "(ae:formatVersion, ae:voices, ae:macro)");
+         "(ae:formatVersion, ae:voices, ae:macro, ae:controller)");
 }
 
 static void
@@ -401,7 +607,7 @@ test_poly_errors(void** state)
   expect(PREFIXES "<> a ae:Patch ; ae:poly true .\n",
          AETHER_ERR_BAD_PARAM,
          "t.ttl:3:17: the patch: unknown property ae:poly "
-         "(ae:formatVersion, ae:voices, ae:macro)");
+         "(ae:formatVersion, ae:voices, ae:macro, ae:controller)");
 }
 
 static void
@@ -476,6 +682,9 @@ main(void)
     cmocka_unit_test(test_too_many_nodes),
     cmocka_unit_test(test_format_version),
     cmocka_unit_test(test_macro_errors),
+    cmocka_unit_test(test_controller_errors),
+    cmocka_unit_test(test_too_many_mappings),
+    cmocka_unit_test(test_hand_made_mappings_are_validated),
     cmocka_unit_test(test_misplaced_vocabulary),
     cmocka_unit_test(test_voices_errors),
     cmocka_unit_test(test_poly_errors),

@@ -4,6 +4,7 @@
 
 #include "../../src/engine/engine.h"
 #include "../../src/nodes/registry.h"
+#include "measure.h"
 #include "patch.h"
 #include "util.h"
 
@@ -381,6 +382,111 @@ test_put_sets_poly(void** state)
   aether_graph_free(graph);
 }
 
+static const char* const controllers_text = PREFIXES
+  "<> a ae:Patch ;\n"
+  "  ae:macro [ ae:index 1 ; ae:node node:f ; ae:param ae:q ] ;\n"
+  "  ae:controller [ ae:cc 1 ; ae:node node:f ; ae:param ae:cutoff ;\n"
+  "                  ae:min 200 ; ae:max 8000 ; ae:curve ae:exponential ] ,\n"
+  "    [ ae:cc 74 ; ae:channel 3 ; ae:node node:f ; ae:param ae:q ] ,\n"
+  "    [ ae:cc 7 ; ae:node node:amp ; ae:param ae:gain ; ae:max 2 ] .\n"
+  "node:in a ae:AudioIn .\n"
+  "node:f a ae:Filter ; ae:in node:in.left .\n"
+  "node:amp a ae:Gain ; ae:in node:f .\n"
+  "node:out a ae:AudioOut ; ae:left node:amp .\n";
+
+static void
+test_apply_and_describe_controllers(void** state)
+{
+  (void)state;
+  AetherGraph* const graph = aether_graph_new(RATE);
+  AetherPatch* const first = util_parse(controllers_text);
+  apply_ok(first, graph);
+  assert_int_equal(aether_graph_n_cc_maps(graph), 3);
+  assert_int_equal(aether_graph_n_macro_maps(graph), 1);
+  assert_graph_is(graph, first); /* from_graph gives them back */
+
+  /* What the engine got: the controller 74 mapping on channel 3 over the
+     filter's whole q range. */
+  const AetherHandle f     = handle(graph, "f");
+  bool               found = false;
+  for (uint32_t i = 0; i < aether_graph_n_cc_maps(graph); ++i) {
+    const AetherCcMap* const m = aether_graph_cc_map(graph, i);
+    if (m->cc == 74) {
+      assert_int_equal(m->channel, 3);
+      assert_true(same(m->node, f));
+      assert_int_equal(
+        m->param,
+        aether_node_type_param_index(aether_graph_node_type(graph, f), "q"));
+      assert_true(m->min == 0.5f && m->max == 20.0f);
+      assert_int_equal(m->curve, AETHER_CURVE_LINEAR);
+      found = true;
+    }
+  }
+  assert_true(found);
+
+  /* Another set: one mapping kept, one changed (another range), one gone,
+     one new on a new node, the nodes kept. */
+  const AetherHandle amp    = handle(graph, "amp");
+  AetherPatch* const second = util_parse(
+    PREFIXES "<> a ae:Patch ;\n"
+             "  ae:controller [ ae:cc 1 ; ae:node node:f ; ae:param ae:cutoff "
+             ";\n"
+             "                  ae:min 200 ; ae:max 8000 ; ae:curve "
+             "ae:exponential ] ,\n"
+             "    [ ae:cc 7 ; ae:node node:amp ; ae:param ae:gain ; ae:max 1 "
+             "] ,\n"
+             "    [ ae:cc 11 ; ae:channel 1 ; ae:node node:swell ; ae:param "
+             "ae:gain ] .\n"
+             "node:in a ae:AudioIn .\n"
+             "node:f a ae:Filter ; ae:in node:in.left .\n"
+             "node:amp a ae:Gain ; ae:in node:f .\n"
+             "node:swell a ae:Gain ; ae:in node:amp .\n"
+             "node:out a ae:AudioOut ; ae:left node:swell .\n");
+  apply_ok(second, graph);
+  assert_graph_is(graph, second);
+  assert_int_equal(aether_graph_n_cc_maps(graph), 3);
+  assert_int_equal(aether_graph_n_macro_maps(graph), 0);
+  assert_true(same(handle(graph, "f"), f));
+  assert_true(same(handle(graph, "amp"), amp));
+
+  /* A refused patch (a hand-made mapping outside the parameter's range)
+     leaves the mappings alone. */
+  char* const                 before = write_graph(graph);
+  AetherPatch* const          bad    = util_parse(controllers_text);
+  AetherError                 err    = { AETHER_SUCCESS, "" };
+  const AetherPatchController wide   = {
+      2, 0, "amp", "gain", 0.0f, 9.0f, AETHER_CURVE_LINEAR, { 0, 0 }
+  };
+  assert_int_equal(aether_patch_add_controller(bad, &wide, &err),
+                   AETHER_SUCCESS);
+  assert_int_equal(aether_patch_apply(bad, graph, &err), AETHER_ERR_BAD_VALUE);
+  assert_string_equal(err.message,
+                      "t.ttl: controller 2 on node \"amp\" (Gain) ae:gain: "
+                      "range 0 to 9 is outside 0 to 4");
+  char* const after = write_graph(graph);
+  assert_string_equal(before, after);
+
+  /* Deleting a node takes its mappings along; the patch says so. */
+  assert_int_equal(aether_patch_delete_node(graph, "swell", &err),
+                   AETHER_SUCCESS);
+  assert_int_equal(aether_graph_n_cc_maps(graph), 2);
+  AetherPatch* now = NULL;
+  assert_int_equal(aether_patch_from_graph(graph, &now, &err), AETHER_SUCCESS);
+  assert_int_equal(aether_patch_n_controllers(now), 2);
+
+  /* And back to the first set. */
+  apply_ok(first, graph);
+  assert_graph_is(graph, first);
+
+  free(before);
+  free(after);
+  aether_patch_free(now);
+  aether_patch_free(bad);
+  aether_patch_free(second);
+  aether_patch_free(first);
+  aether_graph_free(graph);
+}
+
 /* Render `n` frames of a sine at both inputs into `left`, `right`. */
 static void
 render(AetherEngine* const e,
@@ -509,6 +615,140 @@ test_shipped_patches_load_render_save_load(void** state)
   check_dir("ttl/defaults");
 }
 
+/* The mod wheel on a filter's cutoff, a volume controller on one channel
+   on a gain: what a patch maps, the engine plays. */
+static const char* const wheel_text = PREFIXES
+  "<> a ae:Patch ;\n"
+  "  ae:controller [ ae:cc 1 ; ae:node node:filter ; ae:param ae:cutoff ;\n"
+  "                  ae:min 200 ; ae:max 8000 ; ae:curve ae:exponential ] ,\n"
+  "    [ ae:cc 7 ; ae:channel 2 ; ae:node node:level ; ae:param ae:gain ;\n"
+  "      ae:max 2 ] .\n"
+  "node:osc a ae:Oscillator ; ae:wave ae:saw ; ae:freq 110 ; ae:amp 0.5 .\n"
+  "node:filter a ae:Filter ; ae:mode ae:lowpass ; ae:cutoff 200 ;\n"
+  "  ae:q 0.707 ; ae:in node:osc .\n"
+  "node:one a ae:Macro ; ae:min 1 ; ae:max 1 .\n"
+  "node:level a ae:Gain ; ae:gain 0.5 ; ae:in node:one .\n"
+  "node:out a ae:AudioOut ; ae:left node:filter ; ae:right node:level .\n";
+
+#define WHEEL_FFT 16384U
+
+/* Render 4096 frames (parameters settle: they ramp over 20 ms), then
+   WHEEL_FFT frames into `left`, `right`. */
+static void
+wheel_render(AetherEngine* const e, float* const left, float* const right)
+{
+  for (uint32_t done = 0; done < 4096U + WHEEL_FFT;
+       done += AETHER_BUFFER_SIZE) {
+    const uint32_t     at      = done < 4096U ? 0U : done - 4096U;
+    const float* const ins[2]  = { NULL, NULL };
+    float* const       outs[2] = { left + at, right + at };
+    aether_engine_process(e, ins, outs, AETHER_BUFFER_SIZE);
+  }
+}
+
+static void
+wheel_cc(AetherEngine* const e,
+         const uint8_t       channel,
+         const uint8_t       cc,
+         const uint8_t       value)
+{
+  const uint8_t msg[3] = { (uint8_t)(0xB0U | (channel - 1U)), cc, value };
+  aether_engine_push_midi_rt(e, msg, 3);
+}
+
+/* The 20th harmonic (2200 Hz) of the 110 Hz saw against its fundamental,
+   in dB: about -26 dB through an open filter. */
+static double
+harmonic_20_db(const float* const x)
+{
+  double* const power = (double*)calloc(WHEEL_FFT / 2U + 1U, sizeof(double));
+  assert_non_null(power);
+  measure_spectrum(x, WHEEL_FFT, power);
+  const double h1  = measure_band_power(power, WHEEL_FFT, RATE, 110.0, 3);
+  const double h20 = measure_band_power(power, WHEEL_FFT, RATE, 2200.0, 3);
+  free(power);
+  return 10.0 * log10(h20 / h1);
+}
+
+static void
+test_mod_wheel_moves_the_mapped_cutoff(void** state)
+{
+  (void)state;
+  AetherPatch* const  patch = util_parse(wheel_text);
+  AetherEngine* const e     = aether_engine_new(RATE);
+  AetherError         err   = { AETHER_SUCCESS, "" };
+  float* const        left  = (float*)calloc(WHEEL_FFT, sizeof(float));
+  float* const        right = (float*)calloc(WHEEL_FFT, sizeof(float));
+  assert_non_null(e);
+  apply_ok(patch, aether_engine_graph(e));
+  assert_int_equal(aether_engine_commit(e, &err), AETHER_SUCCESS);
+
+  /* Before any controller moves, the patch's own values: a cutoff of
+     200 Hz (2200 Hz is 3.5 octaves above it: -67 dB), a gain of 0.5. */
+  wheel_render(e, left, right);
+  const double dark = harmonic_20_db(left);
+  const double rms  = measure_rms(left, WHEEL_FFT);
+  printf("no controller: 20th harmonic %.1f dB, rms %.4f, gain %.6f\n",
+         dark,
+         rms,
+         (double)right[WHEEL_FFT - 1U]);
+  assert_true(dark < -60.0);
+  assert_float_equal(right[WHEEL_FFT - 1U], 0.5f, 1e-6f);
+
+  /* The mod wheel up, on any channel: 8000 Hz, the harmonic passes. */
+  wheel_cc(e, 5, 1, 127);
+  wheel_render(e, left, right);
+  const double open = harmonic_20_db(left);
+  printf("mod wheel 127: 20th harmonic %.1f dB, rms %.4f\n",
+         open,
+         measure_rms(left, WHEEL_FFT));
+  assert_true(fabs(open - -26.0) < 2.0);
+  assert_true(measure_rms(left, WHEEL_FFT) > 1.2 * rms); /* 2 dB: 0.29 */
+
+  /* Half way, exponentially: 200 * 40^(64/127) = 1282 Hz, where a
+     Butterworth low-pass is 9.9 dB down at 2200 Hz (linearly it would be
+     4128 Hz and 0.9 dB). */
+  wheel_cc(e, 1, 1, 64);
+  wheel_render(e, left, right);
+  const double half = harmonic_20_db(left);
+  printf("mod wheel 64: 20th harmonic %.1f dB\n", half);
+  assert_true(fabs(half - (open - 9.9)) < 1.5);
+
+  /* Controller 7 follows channel 2 only: 2 * 64 / 127. */
+  wheel_cc(e, 1, 7, 64);
+  wheel_render(e, left, right);
+  assert_float_equal(right[WHEEL_FFT - 1U], 0.5f, 1e-6f);
+  wheel_cc(e, 2, 7, 64);
+  wheel_render(e, left, right);
+  assert_float_equal(right[WHEEL_FFT - 1U], 2.0f * 64.0f / 127.0f, 1e-6f);
+
+  /* An edit while playing (the oscillator quieter) keeps what the
+     controllers set. */
+  wheel_cc(e, 3, 1, 127);
+  AetherPatch* const quieter = util_parse(wheel_text);
+  AetherPatchNode    osc     = *aether_patch_find(quieter, "osc");
+  osc.params[aether_node_type_param_index(osc.type, "amp")] = 0.25f;
+  assert_int_equal(aether_patch_put_node(aether_engine_graph(e), &osc, &err),
+                   AETHER_SUCCESS);
+  assert_int_equal(aether_engine_commit(e, &err), AETHER_SUCCESS);
+  wheel_render(e, left, right);
+  aether_engine_collect(e);
+  printf("after an edit: 20th harmonic %.1f dB\n", harmonic_20_db(left));
+  assert_true(fabs(harmonic_20_db(left) - open) < 0.5);
+  assert_float_equal(right[WHEEL_FFT - 1U], 2.0f * 64.0f / 127.0f, 1e-6f);
+
+  /* And the wheel down again: as dark as before. */
+  wheel_cc(e, 1, 1, 0);
+  wheel_render(e, left, right);
+  assert_true(fabs(harmonic_20_db(left) - dark) < 1.0);
+
+  free(left);
+  free(right);
+  aether_patch_free(quieter);
+  aether_patch_free(patch);
+  aether_engine_free(e);
+}
+
 /* The documentation's complete examples (```turtle blocks that start with
    @prefix) load, render, save and load again identically; the first makes
    a sound; the one showing what Aether writes is exactly what it writes. */
@@ -574,6 +814,8 @@ main(void)
     cmocka_unit_test(test_put_and_delete_one_node),
     cmocka_unit_test(test_apply_sets_voices_and_poly),
     cmocka_unit_test(test_put_sets_poly),
+    cmocka_unit_test(test_apply_and_describe_controllers),
+    cmocka_unit_test(test_mod_wheel_moves_the_mapped_cutoff),
     cmocka_unit_test(test_shipped_patches_load_render_save_load),
     cmocka_unit_test(test_documented_examples),
   };

@@ -8,6 +8,11 @@
      the peak lies between -9 and -0.5 dBFS;
    - every preset maps macros 1 to 4, and moving any mapped macro from 0 to
      1 changes the output by more than -20 dB of its level;
+   - every MIDI controller a preset maps (ae:controller) is named in its
+     comments ("CC 1"), keeps the output in range at 0 and at 127, and
+     moving it from 0 to 127 changes the output by more than -20 dB of its
+     level; at least two instruments follow the mod wheel (CC 1) and one
+     brightness (CC 74);
    - effects are stereo: they read both inputs, write both outputs, and
      different inputs give different outputs; the ping-pong delay's echoes
      alternate sides;
@@ -66,6 +71,7 @@ typedef struct {
   char         label[64]; /**< the first comment line, before ':' */
   bool         synth;     /**< synth-*, else fx-* */
   AetherPatch* patch;
+  char*        text;  /**< the file, for its comments */
   Stereo       usual; /**< played at RATE with the default macros */
 } Preset;
 
@@ -333,20 +339,37 @@ track_at(const double rate)
 }
 
 /* The preset's usual use at `rate`: the track through an effect, the phrase
-   on an instrument. */
+   on an instrument, with `extra` MIDI events (controllers) too. */
 static Stereo
-play(const Preset* const preset, const double rate, const float* const macros)
+play_with(const Preset* const preset,
+          const double        rate,
+          const float* const  macros,
+          const Event* const  extra,
+          const uint32_t      n_extra)
 {
   Stereo out = stereo_new(
     (uint32_t)((preset->synth ? PHRASE_SECONDS : TRACK_SECONDS) * rate));
-  if (preset->synth) {
-    Event          events[MAX_EVENTS];
-    const uint32_t n = make_phrase(events, rate);
-    render(preset, rate, macros, NULL, events, n, &out);
-  } else {
-    render(preset, rate, macros, track_at(rate), NULL, 0, &out);
+  Event    events[MAX_EVENTS];
+  uint32_t n = preset->synth ? make_phrase(events, rate) : 0U;
+  for (uint32_t i = 0; i < n_extra; ++i) {
+    assert_true(n < MAX_EVENTS);
+    events[n++] = extra[i];
   }
+  render(preset,
+         rate,
+         macros,
+         preset->synth ? NULL : track_at(rate),
+         events,
+         n,
+         &out);
   return out;
+}
+
+/* The preset's usual use at `rate`. */
+static Stereo
+play(const Preset* const preset, const double rate, const float* const macros)
+{
+  return play_with(preset, rate, macros, NULL, 0);
 }
 
 /* The preset played at RATE with the host's default macros (rendered once). */
@@ -451,13 +474,12 @@ load_presets(void** state)
     }
     read_label(text, p->label, sizeof(p->label));
     AetherError err = { AETHER_SUCCESS, "" };
+    p->text         = text;
     if (aether_patch_parse(text, strlen(text), name, &p->patch, &err)) {
       fprintf(stderr, "%s\n", err.message);
-      free(text);
       closedir(dir);
       return -1;
     }
-    free(text);
     ++n_presets;
   }
   closedir(dir);
@@ -471,6 +493,7 @@ free_presets(void** state)
   (void)state;
   for (uint32_t i = 0; i < n_presets; ++i) {
     aether_patch_free(presets[i].patch);
+    free(presets[i].text);
     stereo_free(&presets[i].usual);
   }
   for (uint32_t i = 0; i < 3U; ++i) {
@@ -502,6 +525,33 @@ find_type(const AetherPatch* const patch, const char* const type)
   return NULL;
 }
 
+/* Does `text` say "CC `cc`" (not "CC `cc`0") after its first '#'? */
+static bool
+names_cc(const char* const text, const uint32_t cc)
+{
+  char name[16];
+  snprintf(name, sizeof(name), "CC %u", cc);
+  for (const char* at = strchr(text, '#'); at && (at = strstr(at, name));
+       ++at) {
+    if (at[strlen(name)] < '0' || at[strlen(name)] > '9') {
+      return true;
+    }
+  }
+  return false;
+}
+
+/* Does `patch` map controller `cc` (on any channel)? */
+static bool
+maps_cc(const AetherPatch* const patch, const uint32_t cc)
+{
+  for (uint32_t i = 0; i < aether_patch_n_controllers(patch); ++i) {
+    if (aether_patch_controller(patch, i)->cc == cc) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /* Tests */
 
 static void
@@ -510,6 +560,8 @@ test_the_library(void** state)
   (void)state;
   uint32_t n_fx    = 0;
   uint32_t n_synth = 0;
+  uint32_t n_wheel = 0; /* instruments on the mod wheel */
+  uint32_t n_74    = 0; /* and on brightness */
   for (uint32_t i = 0; i < n_presets; ++i) {
     const Preset* const p = &presets[i];
     n_fx += !p->synth && !strncmp(p->file, "fx-", 3);
@@ -528,18 +580,94 @@ test_the_library(void** state)
     if (p->synth && !find_type(p->patch, "MidiNote")) {
       fail_msg("%s: an instrument without ae:MidiNote", p->file);
     }
-    printf("%-28s \"%s\": %u nodes, %u voices, %u macro mappings\n",
+    for (uint32_t c = 0; c < aether_patch_n_controllers(p->patch); ++c) {
+      const uint32_t cc = aether_patch_controller(p->patch, c)->cc;
+      if (!names_cc(p->text, cc)) {
+        fail_msg("%s: maps controller %u, but its comments do not say what "
+                 "\"CC %u\" does",
+                 p->file,
+                 cc,
+                 cc);
+      }
+    }
+    n_wheel += p->synth && maps_cc(p->patch, 1U);
+    n_74 += p->synth && maps_cc(p->patch, 74U);
+    printf("%-28s \"%s\": %u nodes, %u voices, %u macro mappings, %u "
+           "controller mappings\n",
            p->file,
            p->label,
            aether_patch_n_nodes(p->patch),
            aether_patch_voices(p->patch),
-           aether_patch_n_macros(p->patch));
+           aether_patch_n_macros(p->patch),
+           aether_patch_n_controllers(p->patch));
   }
   if (n_wanted_files) {
     assert_int_equal(n_presets, n_wanted_files); /* each one exists */
   } else {
     assert_true(n_fx >= 8U);
     assert_true(n_synth >= 6U);
+    assert_true(n_wheel >= 2U);
+    assert_true(n_74 >= 1U);
+  }
+}
+
+/* Each controller a preset maps, on the channel it follows (channel 1 for
+   every channel), at 0 and at 127 from the start, the macros at their
+   defaults: the output stays in range and changes audibly. */
+static void
+test_controllers(void** state)
+{
+  (void)state;
+  float macros[AETHER_N_MACROS];
+  char  what[64];
+  for (uint32_t i = 0; i < n_presets; ++i) {
+    Preset* const p = &presets[i];
+    for (uint32_t m = 0; m < AETHER_N_MACROS; ++m) {
+      macros[m] = default_macro(p);
+    }
+    for (uint32_t c = 0; c < aether_patch_n_controllers(p->patch); ++c) {
+      const AetherPatchController* const ctl =
+        aether_patch_controller(p->patch, c);
+      bool tried = false; /* a controller and channel mapped twice */
+      for (uint32_t k = 0; k < c && !tried; ++k) {
+        const AetherPatchController* const other =
+          aether_patch_controller(p->patch, k);
+        tried = other->cc == ctl->cc && other->channel == ctl->channel;
+      }
+      if (tried) {
+        continue;
+      }
+
+      const uint8_t channel = (uint8_t)(ctl->channel ? ctl->channel - 1U : 0U);
+      Stereo        ends[2];
+      for (uint32_t end = 0; end <= 1U; ++end) {
+        const Event ev = {
+          0U, { (uint8_t)(0xB0U | channel), (uint8_t)ctl->cc, end ? 127 : 0 }
+        };
+        ends[end] = play_with(p, RATE, macros, &ev, 1U);
+        snprintf(what, sizeof(what), "CC %u at %u", ctl->cc, end ? 127U : 0U);
+        check_output(p, &ends[end], what);
+      }
+      const double level  = fmax(stereo_rms(&ends[0]), stereo_rms(&ends[1]));
+      const double change = db(stereo_rms_diff(&ends[0], &ends[1]) / level);
+      printf("%-28s CC %u: peak %5.1f / %5.1f dBFS, rms %5.1f / %5.1f dBFS, "
+             "change %5.1f dB\n",
+             p->file,
+             ctl->cc,
+             db(stereo_peak(&ends[0])),
+             db(stereo_peak(&ends[1])),
+             db(stereo_rms(&ends[0])),
+             db(stereo_rms(&ends[1])),
+             change);
+      if (change < -20.0) {
+        fail_msg("%s: CC %u changes the output by %.1f dB only",
+                 p->file,
+                 ctl->cc,
+                 change);
+      }
+      stereo_free(&ends[0]);
+      stereo_free(&ends[1]);
+    }
   }
 }
 
@@ -914,6 +1042,7 @@ main(int argc, char** argv)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_the_library),
     cmocka_unit_test(test_levels_and_macros),
+    cmocka_unit_test(test_controllers),
     cmocka_unit_test(test_effects_are_stereo),
     cmocka_unit_test(test_ping_pong_bounces),
     cmocka_unit_test(test_instruments_play_in_tune),

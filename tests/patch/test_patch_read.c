@@ -159,6 +159,141 @@ test_macros(void** state)
 }
 
 static void
+test_controllers(void** state)
+{
+  (void)state;
+  AetherPatch* const patch = util_parse(
+    PREFIXES
+    "<> a ae:Patch ;\n"
+    "  ae:controller [ ae:cc 74 ; ae:channel 2 ; ae:node node:f ;\n"
+    "                  ae:param ae:cutoff ; ae:min 200 ; ae:max 8000 ;\n"
+    "                  ae:curve ae:exponential ] ,\n"
+    "                [ ae:cc 1 ; ae:node node:amp ; ae:param \"gain\" ] ;\n"
+    "  ae:macro [ ae:index 1 ; ae:node node:amp ; ae:param ae:gain ] .\n"
+    "node:amp a ae:Gain .\n"
+    "node:f a ae:Filter .\n");
+
+  assert_int_equal(aether_patch_n_controllers(patch), 2);
+  assert_int_equal(aether_patch_n_macros(patch), 1);
+  const AetherPatchController* const c = aether_patch_controller(patch, 0);
+  assert_int_equal(c->cc, 74);
+  assert_int_equal(c->channel, 2);
+  assert_string_equal(c->node, "f");
+  assert_string_equal(c->param, "cutoff");
+  assert_true(c->min == 200.0f && c->max == 8000.0f);
+  assert_int_equal(c->curve, AETHER_CURVE_EXPONENTIAL);
+  assert_int_equal(c->pos.line, 4);
+  assert_int_equal(c->pos.col, 17); /* the [ of its description */
+
+  /* Without a channel: every channel; without a range: the parameter's
+     whole range, linear. */
+  const AetherPatchController* const d = aether_patch_controller(patch, 1);
+  assert_int_equal(d->cc, 1);
+  assert_int_equal(d->channel, 0);
+  assert_string_equal(d->param, "gain");
+  assert_true(d->min == 0.0f && d->max == 4.0f);
+  assert_int_equal(d->curve, AETHER_CURVE_LINEAR);
+  assert_null(aether_patch_controller(patch, 2));
+
+  /* Controller 0 and channel 16 are the ends of their ranges; a mapping
+     may run downwards, and one controller may drive several parameters. */
+  AetherPatch* const ends = util_parse(
+    PREFIXES "<> a ae:Patch ;\n"
+             "  ae:controller [ ae:cc 0 ; ae:channel 16 ; ae:node node:amp ;\n"
+             "    ae:param ae:gain ; ae:min 4 ; ae:max 0 ; ae:curve ae:square "
+             "] ,\n"
+             "  [ ae:cc 0 ; ae:channel 16 ; ae:node node:f ; ae:param ae:q ] "
+             ".\n"
+             "node:amp a ae:Gain .\n"
+             "node:f a ae:Filter .\n");
+  const AetherPatchController* const e = aether_patch_controller(ends, 0);
+  assert_int_equal(e->cc, 0);
+  assert_int_equal(e->channel, 16);
+  assert_true(e->min == 4.0f && e->max == 0.0f);
+  assert_int_equal(e->curve, AETHER_CURVE_SQUARE);
+  assert_int_equal(aether_patch_n_controllers(ends), 2);
+  aether_patch_free(ends);
+  aether_patch_free(patch);
+}
+
+static void
+test_replace_node(void** state)
+{
+  (void)state;
+  AetherPatch* const patch = util_parse(
+    PREFIXES "<> a ae:Patch ; ae:voices 4 ;\n"
+             "  ae:macro [ ae:index 1 ; ae:node node:f ; ae:param ae:cutoff "
+             "] ,\n"
+             "    [ ae:index 2 ; ae:node node:amp ; ae:param ae:gain ] ;\n"
+             "  ae:controller [ ae:cc 1 ; ae:node node:f ; ae:param ae:q ] ,\n"
+             "    [ ae:cc 7 ; ae:node node:amp ; ae:param ae:gain ] .\n"
+             "node:osc a ae:Oscillator ; ae:poly true .\n"
+             "node:f a ae:Filter ; ae:poly true ; ae:in node:osc .\n"
+             "node:amp a ae:Gain ; ae:in node:f .\n");
+  AetherError     err = { AETHER_SUCCESS, "" };
+  AetherPatch*    out = NULL;
+  AetherPatchNode node;
+
+  /* The same type: everything stays, the node is the new description. */
+  assert_int_equal(aether_patch_node_init(&node, "f", "Filter", &err),
+                   AETHER_SUCCESS);
+  const int q = aether_node_type_param_index(node.type, "q");
+  assert_true(q >= 0);
+  node.params[q] = 5.0f;
+  assert_int_equal(aether_patch_replace_node(patch, &node, &out, &err),
+                   AETHER_SUCCESS);
+  assert_int_equal(aether_patch_validate(out, &err), AETHER_SUCCESS);
+  assert_int_equal(aether_patch_voices(out), 4);
+  assert_int_equal(aether_patch_n_nodes(out), 3);
+  assert_string_equal(aether_patch_node(out, 1)->name, "f"); /* its place */
+  assert_true(aether_patch_find(out, "f")->params[q] == 5.0f);
+  assert_false(aether_patch_find(out, "f")->poly);
+  assert_int_equal(aether_patch_find(out, "f")->inputs_set, 0U);
+  assert_int_equal(aether_patch_n_macros(out), 2);
+  assert_int_equal(aether_patch_n_controllers(out), 2);
+  aether_patch_free(out);
+
+  /* Another type: the mappings onto it go, the others stay. */
+  assert_int_equal(aether_patch_node_init(&node, "f", "MoogLadder", &err),
+                   AETHER_SUCCESS);
+  assert_int_equal(aether_patch_replace_node(patch, &node, &out, &err),
+                   AETHER_SUCCESS);
+  assert_int_equal(aether_patch_validate(out, &err), AETHER_SUCCESS);
+  assert_ptr_equal(aether_patch_find(out, "f")->type,
+                   aether_registry_find("MoogLadder"));
+  assert_int_equal(aether_patch_n_macros(out), 1);
+  assert_string_equal(aether_patch_macro(out, 0)->node, "amp");
+  assert_int_equal(aether_patch_n_controllers(out), 1);
+  assert_int_equal(aether_patch_controller(out, 0)->cc, 7);
+  assert_false(aether_patch_equal(out, patch));
+  aether_patch_free(out);
+
+  /* A new name: added last. */
+  assert_int_equal(aether_patch_node_init(&node, "lfo", "Lfo", &err),
+                   AETHER_SUCCESS);
+  assert_int_equal(aether_patch_replace_node(patch, &node, &out, &err),
+                   AETHER_SUCCESS);
+  assert_int_equal(aether_patch_n_nodes(out), 4);
+  assert_string_equal(aether_patch_node(out, 3)->name, "lfo");
+  assert_int_equal(aether_patch_n_controllers(out), 2);
+  aether_patch_free(out);
+
+  /* The old node itself: an equal patch. */
+  assert_int_equal(aether_patch_replace_node(
+                     patch, aether_patch_find(patch, "amp"), &out, &err),
+                   AETHER_SUCCESS);
+  assert_true(aether_patch_equal(out, patch));
+  aether_patch_free(out);
+
+  memset(&node, 0, sizeof(node));
+  out = patch; /* must be reset */
+  assert_int_equal(aether_patch_replace_node(patch, &node, &out, &err),
+                   AETHER_ERR_BAD_ARG);
+  assert_null(out);
+  aether_patch_free(patch);
+}
+
+static void
 test_other_vocabularies_are_left_alone(void** state)
 {
   (void)state;
@@ -349,6 +484,57 @@ test_voices_and_poly(void** state)
 }
 
 static void
+test_equality_of_controllers(void** state)
+{
+  (void)state;
+  AetherPatch* const a = util_parse(
+    PREFIXES "<> a ae:Patch ;\n"
+             "  ae:controller [ ae:cc 1 ; ae:node node:g ; ae:param ae:gain ] "
+             ",\n"
+             "    [ ae:cc 1 ; ae:channel 2 ; ae:node node:g ; ae:param ae:gain "
+             "] .\n"
+             "node:g a ae:Gain .\n");
+  /* The same mappings in another order, ranges and channel written out. */
+  AetherPatch* const b = util_parse(
+    PREFIXES "node:g a ae:Gain .\n<> a ae:Patch ;\n"
+             "  ae:controller [ ae:cc 1 ; ae:channel 2 ; ae:node node:g ; "
+             "ae:param ae:gain ; ae:min 0 ; ae:max 4 ; ae:curve ae:linear ] ,"
+             "\n"
+             "    [ ae:cc 1 ; ae:channel 0 ; ae:node node:g ; ae:param ae:gain "
+             "] .\n");
+  AetherPatch* const c = util_parse(
+    PREFIXES "<> a ae:Patch ;\n"
+             "  ae:controller [ ae:cc 1 ; ae:node node:g ; ae:param ae:gain ] "
+             ",\n"
+             "    [ ae:cc 1 ; ae:channel 3 ; ae:node node:g ; ae:param ae:gain "
+             "] .\n"
+             "node:g a ae:Gain .\n");
+  AetherPatch* const d = util_parse(
+    PREFIXES "<> a ae:Patch ;\n"
+             "  ae:controller [ ae:cc 1 ; ae:node node:g ; ae:param ae:gain ] "
+             ".\n"
+             "node:g a ae:Gain .\n");
+  AetherPatch* const m = util_parse(
+    PREFIXES "<> a ae:Patch ;\n"
+             "  ae:controller [ ae:cc 1 ; ae:node node:g ; ae:param ae:gain ] "
+             ";\n"
+             "  ae:macro [ ae:index 2 ; ae:node node:g ; ae:param ae:gain ] "
+             ".\n"
+             "node:g a ae:Gain .\n");
+  assert_true(aether_patch_equal(a, b));
+  assert_true(aether_patch_equal(b, a));
+  assert_false(aether_patch_equal(a, c)); /* a channel */
+  assert_false(aether_patch_equal(a, d)); /* how many */
+  assert_false(aether_patch_equal(d, a));
+  assert_false(aether_patch_equal(d, m)); /* a macro too */
+  aether_patch_free(a);
+  aether_patch_free(b);
+  aether_patch_free(c);
+  aether_patch_free(d);
+  aether_patch_free(m);
+}
+
+static void
 test_equality_of_voices_and_poly(void** state)
 {
   (void)state;
@@ -382,6 +568,8 @@ main(void)
     cmocka_unit_test(test_any_order_and_split_descriptions),
     cmocka_unit_test(test_enum_values_by_iri_string_or_index),
     cmocka_unit_test(test_macros),
+    cmocka_unit_test(test_controllers),
+    cmocka_unit_test(test_replace_node),
     cmocka_unit_test(test_other_vocabularies_are_left_alone),
     cmocka_unit_test(test_empty_patch),
     cmocka_unit_test(test_delay_loop_is_allowed),
@@ -389,6 +577,7 @@ main(void)
     cmocka_unit_test(test_equality),
     cmocka_unit_test(test_voices_and_poly),
     cmocka_unit_test(test_equality_of_voices_and_poly),
+    cmocka_unit_test(test_equality_of_controllers),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

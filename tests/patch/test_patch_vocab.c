@@ -61,9 +61,12 @@ test_every_term_is_documented(void** state)
   char* const text = generate();
 
   static const char* const core[] = {
-    "Patch", "Node",   "MacroMapping", "Choice", "Curve",  "formatVersion",
-    "macro", "index",  "node",         "param",  "min",    "max",
-    "curve", "linear", "exponential",  "square", "voices", "poly",
+    "Patch",  "Node",    "MacroMapping",  "ControllerMapping",
+    "Choice", "Curve",   "formatVersion", "macro",
+    "index",  "node",    "param",         "min",
+    "max",    "curve",   "linear",        "exponential",
+    "square", "voices",  "poly",          "controller",
+    "cc",     "channel",
   };
   for (size_t i = 0; i < sizeof(core) / sizeof(core[0]); ++i) {
     check_term(text, core[i]);

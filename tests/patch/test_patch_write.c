@@ -1,7 +1,7 @@
 /* Aether patch tests: the canonical writer. parse(write(p)) equals p and
    write(parse(write(p))) is byte-identical, for hand-made patches, for a
-   patch of every registered node type with random values, and for every
-   patch the project ships (patches/, ttl/presets/). */
+   patch of every registered node type with random values and mappings, and
+   for every patch the project ships (patches/, ttl/presets/). */
 
 #include "../../src/nodes/registry.h"
 #include "patch.h"
@@ -206,6 +206,89 @@ test_canonical_voices_and_poly(void** state)
   aether_patch_free(patch);
 }
 
+static void
+test_canonical_controllers(void** state)
+{
+  (void)state;
+  /* Sorted by controller, channel, node and parameter (in the type's
+     order: cutoff before q), after the macros; every property written but
+     a channel of 0 (every channel). */
+  AetherPatch* const patch = util_parse(
+    PREFIXES "node:f a ae:Filter .\n"
+             "node:amp a ae:Gain ; ae:in node:f .\n"
+             "<> a ae:Patch ;\n"
+             "  ae:controller [ ae:cc 74 ; ae:node node:f ; ae:param ae:q ] ,\n"
+             "    [ ae:cc 74 ; ae:node node:f ; ae:param ae:cutoff ;\n"
+             "      ae:min 200 ; ae:max 8000 ; ae:curve ae:exponential ] ,\n"
+             "    [ ae:cc 1 ; ae:channel 2 ; ae:node node:amp ; "
+             "ae:param ae:gain ] ,\n"
+             "    [ ae:cc 1 ; ae:channel 0 ; ae:node node:f ; "
+             "ae:param ae:q ; ae:max 2 ] ;\n"
+             "  ae:macro [ ae:index 1 ; ae:node node:amp ; ae:param ae:gain ] "
+             ".\n");
+
+  static const char* const expected = "@prefix ae: <urn:aether:> .\n"
+                                      "@prefix node: <urn:aether:node:> .\n"
+                                      "\n"
+                                      "<> a ae:Patch ;\n"
+                                      "\tae:formatVersion 1 ;\n"
+                                      "\tae:macro [\n"
+                                      "\t\tae:index 1 ;\n"
+                                      "\t\tae:node node:amp ;\n"
+                                      "\t\tae:param ae:gain ;\n"
+                                      "\t\tae:min 0 ;\n"
+                                      "\t\tae:max 4 ;\n"
+                                      "\t\tae:curve ae:linear\n"
+                                      "\t] ;\n"
+                                      "\tae:controller [\n"
+                                      "\t\tae:cc 1 ;\n"
+                                      "\t\tae:node node:f ;\n"
+                                      "\t\tae:param ae:q ;\n"
+                                      "\t\tae:min 0.5 ;\n"
+                                      "\t\tae:max 2 ;\n"
+                                      "\t\tae:curve ae:linear\n"
+                                      "\t] ;\n"
+                                      "\tae:controller [\n"
+                                      "\t\tae:cc 1 ;\n"
+                                      "\t\tae:channel 2 ;\n"
+                                      "\t\tae:node node:amp ;\n"
+                                      "\t\tae:param ae:gain ;\n"
+                                      "\t\tae:min 0 ;\n"
+                                      "\t\tae:max 4 ;\n"
+                                      "\t\tae:curve ae:linear\n"
+                                      "\t] ;\n"
+                                      "\tae:controller [\n"
+                                      "\t\tae:cc 74 ;\n"
+                                      "\t\tae:node node:f ;\n"
+                                      "\t\tae:param ae:cutoff ;\n"
+                                      "\t\tae:min 200 ;\n"
+                                      "\t\tae:max 8000 ;\n"
+                                      "\t\tae:curve ae:exponential\n"
+                                      "\t] ;\n"
+                                      "\tae:controller [\n"
+                                      "\t\tae:cc 74 ;\n"
+                                      "\t\tae:node node:f ;\n"
+                                      "\t\tae:param ae:q ;\n"
+                                      "\t\tae:min 0.5 ;\n"
+                                      "\t\tae:max 20 ;\n"
+                                      "\t\tae:curve ae:linear\n"
+                                      "\t] .\n"
+                                      "\n"
+                                      "node:amp a ae:Gain ;\n"
+                                      "\tae:gain 0.8 ;\n"
+                                      "\tae:in node:f .\n"
+                                      "\n"
+                                      "node:f a ae:Filter ;\n"
+                                      "\tae:mode ae:lowpass ;\n"
+                                      "\tae:cutoff 2000 ;\n"
+                                      "\tae:q 0.707 ;\n"
+                                      "\tae:gain 6 .\n";
+  char* const              text     = util_write(patch);
+  assert_string_equal(text, expected);
+  free(text);
+  aether_patch_free(patch);
+}
+
 /* write(p) -> parse -> equal to p; write again -> the same bytes. */
 static void
 check_round_trip(const AetherPatch* const patch, const char* const what)
@@ -336,6 +419,33 @@ test_every_type_round_trips(void** state)
     }
   }
 
+  /* A controller mapping on every parameter of the last nodes, on every
+     channel or one, so that several controllers, channels, nodes and
+     parameters share each sort key. */
+  for (uint32_t i = aether_patch_n_nodes(patch);
+       i-- > 0U && aether_patch_n_controllers(patch) < AETHER_MAX_CC_MAPS;) {
+    const AetherPatchNode* const node = aether_patch_node(patch, i);
+    for (uint32_t p = 0; p < node->type->n_params &&
+                         aether_patch_n_controllers(patch) < AETHER_MAX_CC_MAPS;
+         ++p) {
+      const AetherParamDesc* const d = &node->type->params[p];
+      AetherPatchController        c;
+      memset(&c, 0, sizeof(c));
+      seed      = seed * 1664525U + 1013904223U;
+      c.cc      = (seed >> 8U) % 4U * 37U; /* 0, 37, 74, 111 */
+      c.channel = (seed >> 16U) % 3U * 8U; /* 0, 8, 16 */
+      memcpy(c.node, node->name, sizeof(c.node));
+      memcpy(c.param, d->name, strlen(d->name) + 1U);
+      c.min   = random_value(d, &seed);
+      c.max   = random_value(d, &seed);
+      c.curve = (c.min > 0.0f && c.max > 0.0f) ? AETHER_CURVE_EXPONENTIAL
+                                               : AETHER_CURVE_LINEAR;
+      assert_int_equal(aether_patch_add_controller(patch, &c, &err),
+                       AETHER_SUCCESS);
+    }
+  }
+  assert_int_equal(aether_patch_n_controllers(patch), AETHER_MAX_CC_MAPS);
+
   assert_int_equal(aether_patch_set_voices(patch, 5, &err), AETHER_SUCCESS);
   if (aether_patch_validate(patch, &err)) {
     fail_msg("%s", err.message);
@@ -370,11 +480,12 @@ round_trip_dir(const char* const dir_name)
       fail_msg("%s", err.message);
     }
     check_round_trip(patch, path);
-    printf("round trip: %s/%s: %u nodes, %u macros\n",
+    printf("round trip: %s/%s: %u nodes, %u macros, %u controllers\n",
            dir_name,
            entry->d_name,
            aether_patch_n_nodes(patch),
-           aether_patch_n_macros(patch));
+           aether_patch_n_macros(patch),
+           aether_patch_n_controllers(patch));
     aether_patch_free(patch);
     ++n;
   }
@@ -399,6 +510,7 @@ main(void)
     cmocka_unit_test(test_numbers_ignore_the_locale),
     cmocka_unit_test(test_canonical_text),
     cmocka_unit_test(test_canonical_voices_and_poly),
+    cmocka_unit_test(test_canonical_controllers),
     cmocka_unit_test(test_any_valid_name_is_written_readably),
     cmocka_unit_test(test_every_type_round_trips),
     cmocka_unit_test(test_shipped_patches_round_trip),

@@ -4,6 +4,8 @@
 
 #include "registry.h"
 
+#include <lv2/atom/util.h>
+
 #include <dirent.h>
 #include <math.h>
 #include <stdio.h>
@@ -33,10 +35,10 @@ rel_rand_float(uint32_t* const state, const float lo, const float hi)
 }
 
 void
-rel_input(float* const    left,
-          float* const    right,
-          const uint32_t  n,
-          const uint32_t  seed)
+rel_input(float* const   left,
+          float* const   right,
+          const uint32_t n,
+          const uint32_t seed)
 {
   uint32_t s = seed ? seed : 1U;
   for (uint32_t i = 0; i < n; ++i) {
@@ -163,7 +165,9 @@ compare_strings(const void* const a, const void* const b)
 char**
 rel_shipped_patches(void)
 {
-  static const char* const dirs[] = { "patches", "ttl/presets", "ttl/defaults" };
+  static const char* const dirs[] = { "patches",
+                                      "ttl/presets",
+                                      "ttl/defaults" };
   char**                   list   = (char**)calloc(257, sizeof(char*));
   uint32_t                 n      = 0;
   for (uint32_t d = 0; d < 3 && list; ++d) {
@@ -197,6 +201,63 @@ rel_free_list(char** const list)
     free(*s);
   }
   free(list);
+}
+
+/* Traces */
+
+/* The local name of a URI (after the last '#', ':' or '/'). */
+static const char*
+short_uri(const char* const uri)
+{
+  const char* s = uri;
+  for (const char* c = uri; *c; ++c) {
+    if (*c == '#' || *c == '/' ||
+        (*c == ':' && strncmp(uri, "urn:aether:", 11))) {
+      s = c + 1;
+    }
+  }
+  return s;
+}
+
+static void
+print_value(RHost* const host, const LV2_Atom* const a, FILE* const stream)
+{
+  const LV2_URID type = a->type;
+  if (type == rhost_map(host, LV2_ATOM__Object) ||
+      type == rhost_map(host, LV2_ATOM__Blank)) {
+    const LV2_Atom_Object* const o = (const LV2_Atom_Object*)a;
+    fprintf(stream,
+            "%s[",
+            o->body.otype ? short_uri(rhost_unmap(host, o->body.otype)) : "");
+    LV2_ATOM_OBJECT_FOREACH(o, prop)
+    {
+      fprintf(stream, " %s=", short_uri(rhost_unmap(host, prop->key)));
+      print_value(host, &prop->value, stream);
+    }
+    fprintf(stream, " ]");
+  } else if (type == rhost_map(host, LV2_ATOM__Float)) {
+    fprintf(stream, "%g", (double)((const LV2_Atom_Float*)a)->body);
+  } else if (type == rhost_map(host, LV2_ATOM__Int)) {
+    fprintf(stream, "%d", ((const LV2_Atom_Int*)a)->body);
+  } else if (type == rhost_map(host, LV2_ATOM__URID)) {
+    fprintf(stream, "<%s>", rhost_unmap(host, ((const LV2_Atom_URID*)a)->body));
+  } else if (type == rhost_map(host, LV2_ATOM__URI) ||
+             type == rhost_map(host, LV2_ATOM__String) ||
+             type == rhost_map(host, LV2_ATOM__Path)) {
+    fprintf(stream, "\"%.60s\"", (const char*)LV2_ATOM_BODY_CONST(a));
+  } else {
+    fprintf(
+      stream, "(%s, %u bytes)", short_uri(rhost_unmap(host, type)), a->size);
+  }
+}
+
+void
+rel_print_atom(RHost* const          host,
+               const LV2_Atom* const atom,
+               FILE* const           stream)
+{
+  print_value(host, atom, stream);
+  fputc('\n', stream);
 }
 
 /* Random edits */
@@ -287,10 +348,11 @@ rel_random_edit(RHostMsg* const    msg,
   }
   if (dice < 50) {
     /* An input of a node (or of the output) to a node: may close cycles. */
-    *kind               = REL_EDIT_CONNECT;
-    const bool to_out   = !rel_rand_below(seed, 4);
-    const char* const k = rel_rand_below(seed, 2) ? "left" : "right";
-    snprintf(subject, sizeof(subject), "urn:aether:node:%s", to_out ? "out" : name);
+    *kind                    = REL_EDIT_CONNECT;
+    const bool        to_out = !rel_rand_below(seed, 4);
+    const char* const k      = rel_rand_below(seed, 2) ? "left" : "right";
+    snprintf(
+      subject, sizeof(subject), "urn:aether:node:%s", to_out ? "out" : name);
     random_name(seed, n_names, name, sizeof(name));
     snprintf(value, sizeof(value), "urn:aether:node:%s", name);
     char property[64];
@@ -300,8 +362,8 @@ rel_random_edit(RHostMsg* const    msg,
     return rhost_msg_end(msg);
   }
   if (dice < 85) {
-    *kind                             = REL_EDIT_PARAM;
-    const AetherNodeType* const type  = random_type(seed);
+    *kind                            = REL_EDIT_PARAM;
+    const AetherNodeType* const type = random_type(seed);
     if (!type->n_params) {
       return rhost_msg_get(msg, "urn:aether:status");
     }
@@ -311,11 +373,10 @@ rel_random_edit(RHostMsg* const    msg,
   }
   if (dice < 90) {
     *kind = REL_EDIT_GET;
-    return rhost_msg_get(msg,
-                         rel_rand_below(seed, 2) ? "urn:aether:patch"
-                                                 : "urn:aether:status");
+    return rhost_msg_get(
+      msg, rel_rand_below(seed, 2) ? "urn:aether:patch" : "urn:aether:status");
   }
-  *kind                = REL_EDIT_MIDI;
+  *kind                  = REL_EDIT_MIDI;
   const uint8_t bytes[3] = { (uint8_t)(0x80U + (rel_rand_below(seed, 3) << 4U)),
                              (uint8_t)(36U + rel_rand_below(seed, 48)),
                              (uint8_t)(1U + rel_rand_below(seed, 126)) };

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define REL_FX "urn:aether:fx"
 #define REL_SYNTH "urn:aether:synth"
@@ -79,6 +80,11 @@ rel_rand_below(uint32_t* state, uint32_t n);
 float
 rel_rand_float(uint32_t* state, float lo, float hi);
 
+/** Print a message on one line, e.g. "Set subject=<urn:aether:node:g>
+    property=<urn:aether:gain> value=0.5" (for traces). */
+void
+rel_print_atom(RHost* host, const LV2_Atom* atom, FILE* stream);
+
 /** Kinds of random edits. */
 typedef enum {
   REL_EDIT_PUT,     /**< patch:Put of a node of a random type */
@@ -93,7 +99,9 @@ typedef enum {
     "out". Mostly valid, some not (unknown names, out-of-range values,
     cycles): every path of the plugin gets its share. */
 const LV2_Atom*
-rel_random_edit(RHostMsg* msg, uint32_t* seed, uint32_t n_names,
+rel_random_edit(RHostMsg*    msg,
+                uint32_t*    seed,
+                uint32_t     n_names,
                 RelEditKind* kind);
 
 #endif /* AETHER_TEST_RELUTIL_H */

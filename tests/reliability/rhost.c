@@ -183,13 +183,13 @@ struct RHost {
   bool        thread_running;
 
   /* Messages and replies */
-  Ring        posts;   /* poster -> audio: PostHead, bytes */
-  Ring        replies; /* audio -> reader: RHostReply */
-  atomic_uint posts_dropped;
-  atomic_uint replies_lost;
-  atomic_uint bad_notify;
+  Ring          posts;   /* poster -> audio: PostHead, bytes */
+  Ring          replies; /* audio -> reader: RHostReply */
+  atomic_uint   posts_dropped;
+  atomic_uint   replies_lost;
+  atomic_uint   bad_notify;
   atomic_ullong n_cycles; /* written by the cycling thread only */
-  char*       patch;
+  char*         patch;
 
   /* URIDs the audio side reads notify with */
   LV2_URID atom_Object;
@@ -243,7 +243,7 @@ void
 rhost_world_free(void)
 {
   lilv_world_free(world);
-  world = NULL;
+  world            = NULL;
   const uint32_t n = atomic_load(&n_uris);
   for (uint32_t i = 0; i < n; ++i) {
     free(uris[i]);
@@ -516,8 +516,8 @@ pad64(const uint32_t n)
 RHost*
 rhost_new(const RHostOptions* const options)
 {
-  LilvWorld* const w  = rhost_world();
-  LilvNode* const  pu = lilv_new_uri(w, options->uri);
+  LilvWorld* const        w  = rhost_world();
+  LilvNode* const         pu = lilv_new_uri(w, options->uri);
   const LilvPlugin* const pl =
     lilv_plugins_get_by_uri(lilv_world_get_all_plugins(w), pu);
   lilv_node_free(pu);
@@ -529,15 +529,15 @@ rhost_new(const RHostOptions* const options)
   if (!host) {
     return NULL;
   }
-  host->options = *options;
+  host->options         = *options;
   RHostOptions* const o = &host->options;
-  o->rate          = o->rate > 0.0 ? o->rate : 48000.0;
-  o->worker_jobs   = o->worker_jobs ? o->worker_jobs : 256U;
-  o->worker_bytes  = o->worker_bytes ? o->worker_bytes : 1024U * 1024U;
-  o->control_bytes = o->control_bytes ? o->control_bytes : 65536U;
-  o->notify_bytes  = o->notify_bytes ? o->notify_bytes : 65536U;
-  o->post_bytes    = o->post_bytes ? o->post_bytes : 1024U * 1024U;
-  host->plugin     = pl;
+  o->rate               = o->rate > 0.0 ? o->rate : 48000.0;
+  o->worker_jobs        = o->worker_jobs ? o->worker_jobs : 256U;
+  o->worker_bytes       = o->worker_bytes ? o->worker_bytes : 1024U * 1024U;
+  o->control_bytes      = o->control_bytes ? o->control_bytes : 65536U;
+  o->notify_bytes       = o->notify_bytes ? o->notify_bytes : 65536U;
+  o->post_bytes         = o->post_bytes ? o->post_bytes : 1024U * 1024U;
+  host->plugin          = pl;
   map_host_uris(host);
 
   host->map              = (LV2_URID_Map){ NULL, map_uri };
@@ -719,8 +719,7 @@ rhost_post_bytes(RHost* const      host,
 bool
 rhost_post(RHost* const host, const uint32_t frame, const LV2_Atom* const atom)
 {
-  return atom &&
-         rhost_post_bytes(host, frame, atom, lv2_atom_total_size(atom));
+  return atom && rhost_post_bytes(host, frame, atom, lv2_atom_total_size(atom));
 }
 
 uint32_t
@@ -798,10 +797,10 @@ read_set(RHost* const                 host,
                       host->patch_subject,
                       &subject,
                       0);
-  const LV2_URID key = (prop && prop->type == host->atom_URID &&
-                        prop->size >= sizeof(LV2_URID))
-                         ? ((const LV2_Atom_URID*)prop)->body
-                         : 0U;
+  const LV2_URID key =
+    (prop && prop->type == host->atom_URID && prop->size >= sizeof(LV2_URID))
+      ? ((const LV2_Atom_URID*)prop)->body
+      : 0U;
   const char* const text = string_of(host, value);
   if (subject) {
     push_reply(host, RHOST_ACK, frame, NULL);
@@ -1241,8 +1240,7 @@ rhost_load_preset(RHost* const host, const LilvNode* const preset)
   if (!st) {
     return false;
   }
-  lilv_state_restore(
-    st, host->instance, NULL, NULL, 0, host->restore_features);
+  lilv_state_restore(st, host->instance, NULL, NULL, 0, host->restore_features);
   lilv_state_free(st);
   return true;
 }

@@ -184,7 +184,7 @@ rhost_msg_init(RHost* host, RHostMsg* msg, void* buf, uint32_t capacity);
 /** patch:Set of a node parameter to a float (`node` and `param` are bare
     names). */
 const LV2_Atom*
-rhost_msg_set_param(RHostMsg* msg,
+rhost_msg_set_param(RHostMsg*   msg,
                     const char* node,
                     const char* param,
                     float       value);
@@ -227,9 +227,7 @@ rhost_msg_get(RHostMsg* msg, const char* property);
 
 /** A MIDI message of `size` (1 .. 3) bytes. */
 const LV2_Atom*
-rhost_msg_midi(RHostMsg*      msg,
-               const uint8_t* bytes,
-               uint32_t       size);
+rhost_msg_midi(RHostMsg* msg, const uint8_t* bytes, uint32_t size);
 
 /* Replies (one reading thread) */
 
@@ -265,10 +263,7 @@ rhost_save(RHost* host, LV2_State_Status* status);
     `type` (value NULL: the state has no ae:patch). Passes work:schedule as
     hosts do for threadSafeRestore. */
 LV2_State_Status
-rhost_restore(RHost*      host,
-              const void* value,
-              size_t      size,
-              LV2_URID    type);
+rhost_restore(RHost* host, const void* value, size_t size, LV2_URID type);
 
 /** Restore a preset (or any state) from the world, through lilv. */
 bool

@@ -39,12 +39,12 @@ typedef void (*Inject)(RHost* host, RHostMsg* msg, const void* arg);
 /* One bad input: how to send it, what the plugin must say. */
 typedef struct {
   const char*  name;
-  RHostOptions options;   /**< the host (uri defaults to the effect) */
-  Inject       inject;    /**< sends the bad input at cycle AT */
-  const void*  arg;       /**< for inject */
-  const char*  expect;    /**< a status must contain this */
-  uint32_t     n_expect;  /**< ... this many times (0: at least once) */
-  bool         changes;   /**< the patch may change (a valid edit too) */
+  RHostOptions options;  /**< the host (uri defaults to the effect) */
+  Inject       inject;   /**< sends the bad input at cycle AT */
+  const void*  arg;      /**< for inject */
+  const char*  expect;   /**< a status must contain this */
+  uint32_t     n_expect; /**< ... this many times (0: at least once) */
+  bool         changes;  /**< the patch may change (a valid edit too) */
 } BadCase;
 
 /* Render LEN frames in BLOCK cycles, calling inject (if any) at cycle AT.
@@ -148,8 +148,8 @@ static void
 send_param(RHost* const host, RHostMsg* const msg, const void* const arg)
 {
   const ParamArg* const a = (const ParamArg*)arg;
-  assert_true(
-    rhost_post(host, 20, rhost_msg_set_param(msg, a->node, a->param, a->value)));
+  assert_true(rhost_post(
+    host, 20, rhost_msg_set_param(msg, a->node, a->param, a->value)));
 }
 
 typedef struct {
@@ -227,8 +227,8 @@ send_bytes(RHost* const host, RHostMsg* const msg, const void* const arg)
 
 /* Cases */
 
-#define PREFIXES                      \
-  "@prefix ae: <urn:aether:> .\n"     \
+#define PREFIXES                         \
+  "@prefix ae: <urn:aether:> .\n"        \
   "@prefix node: <urn:aether:node:> .\n" \
   "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
 
@@ -245,40 +245,78 @@ test_bad_patch_texts(void** state)
 {
   (void)state;
   static const BadCase cases[] = {
-    { "malformed Turtle", { 0 }, send_patch,
-      PREFIXES "<> a ae:Patch ;;; oops", "error: patch:4:22: syntax error", 1,
+    { "malformed Turtle",
+      { 0 },
+      send_patch,
+      PREFIXES "<> a ae:Patch ;;; oops",
+      "error: patch:4:22: syntax error",
+      1,
       false },
-    { "unknown node type", { 0 }, send_patch,
+    { "unknown node type",
+      { 0 },
+      send_patch,
       PREFIXES "node:x a ae:NoSuchNode .\n",
-      "error: patch:4:10: node \"x\": unknown node type ae:NoSuchNode", 1,
+      "error: patch:4:10: node \"x\": unknown node type ae:NoSuchNode",
+      1,
       false },
-    { "unknown parameter", { 0 }, send_patch,
+    { "unknown parameter",
+      { 0 },
+      send_patch,
       PREFIXES "node:g a ae:Gain ; ae:gan 1 .\n",
       "error: patch:4:20: node \"g\" (Gain): unknown property ae:gan (did you "
-      "mean ae:gain?)", 1, false },
-    { "wrong literal type", { 0 }, send_patch,
-      PREFIXES "node:g a ae:Gain ; ae:gain \"loud\" .\n",
-      "ae:gain needs a number, not \"loud\"", 1, false },
-    { "out of range", { 0 }, send_patch,
-      PREFIXES "node:g a ae:Gain ; ae:gain 99 .\n",
-      "ae:gain 99 is out of range (0 to 4)", 1, false },
-    { "NaN", { 0 }, send_patch,
-      PREFIXES "node:g a ae:Gain ; ae:gain \"NaN\"^^xsd:double .\n",
-      "ae:gain: \"NaN\" is not a number", 1, false },
-    { "infinity", { 0 }, send_patch,
-      PREFIXES "node:g a ae:Gain ; ae:gain 1e999 .\n",
-      "ae:gain inf is out of range (0 to 4)", 1, false },
-    { "dangling input", { 0 }, send_patch,
-      PREFIXES "node:g a ae:Gain ; ae:in node:nosuch .\n",
-      "ae:in names node \"nosuch\", which does not exist", 1, false },
-    { "duplicate node", { 0 }, send_patch,
-      PREFIXES "node:g a ae:Gain .\nnode:g a ae:Mixer .\n",
-      "error: patch:5:10: duplicate node \"g\" (first declared at 4:10)", 1,
+      "mean ae:gain?)",
+      1,
       false },
-    { "cycle without delay", { 0 }, send_patch,
+    { "wrong literal type",
+      { 0 },
+      send_patch,
+      PREFIXES "node:g a ae:Gain ; ae:gain \"loud\" .\n",
+      "ae:gain needs a number, not \"loud\"",
+      1,
+      false },
+    { "out of range",
+      { 0 },
+      send_patch,
+      PREFIXES "node:g a ae:Gain ; ae:gain 99 .\n",
+      "ae:gain 99 is out of range (0 to 4)",
+      1,
+      false },
+    { "NaN",
+      { 0 },
+      send_patch,
+      PREFIXES "node:g a ae:Gain ; ae:gain \"NaN\"^^xsd:double .\n",
+      "ae:gain: \"NaN\" is not a number",
+      1,
+      false },
+    { "infinity",
+      { 0 },
+      send_patch,
+      PREFIXES "node:g a ae:Gain ; ae:gain 1e999 .\n",
+      "ae:gain inf is out of range (0 to 4)",
+      1,
+      false },
+    { "dangling input",
+      { 0 },
+      send_patch,
+      PREFIXES "node:g a ae:Gain ; ae:in node:nosuch .\n",
+      "ae:in names node \"nosuch\", which does not exist",
+      1,
+      false },
+    { "duplicate node",
+      { 0 },
+      send_patch,
+      PREFIXES "node:g a ae:Gain .\nnode:g a ae:Mixer .\n",
+      "error: patch:5:10: duplicate node \"g\" (first declared at 4:10)",
+      1,
+      false },
+    { "cycle without delay",
+      { 0 },
+      send_patch,
       PREFIXES "node:a a ae:Gain ; ae:in node:b .\n"
                "node:b a ae:Gain ; ae:in node:a .\n",
-      "ae:in closes a cycle without a delay node: a -> b -> a", 1, false },
+      "ae:in closes a cycle without a delay node: a -> b -> a",
+      1,
+      false },
   };
   run_table(cases, sizeof(cases) / sizeof(cases[0]));
 }
@@ -290,14 +328,25 @@ static const ParamArg unknown_param = { "tone_l", "gan", 1.0f };
 static const ParamArg unknown_node  = { "nosuch", "gain", 1.0f };
 
 static const SetArg string_value = { "urn:aether:node:tone_l",
-                                     "urn:aether:cutoff", 's', "loud", 0 };
+                                     "urn:aether:cutoff",
+                                     's',
+                                     "loud",
+                                     0 };
 static const SetArg nan_double   = { "urn:aether:node:tone_l",
-                                     "urn:aether:cutoff", 'd', NULL, NAN };
-static const SetArg dangling     = { "urn:aether:node:out", "urn:aether:left",
-                                     'u', "urn:aether:node:nosuch", 0 };
+                                     "urn:aether:cutoff",
+                                     'd',
+                                     NULL,
+                                     NAN };
+static const SetArg dangling     = { "urn:aether:node:out",
+                                     "urn:aether:left",
+                                     'u',
+                                     "urn:aether:node:nosuch",
+                                     0 };
 static const SetArg self_loop    = { "urn:aether:node:tone_l",
-                                     "urn:aether:in", 'u',
-                                     "urn:aether:node:tone_l", 0 };
+                                     "urn:aether:in",
+                                     'u',
+                                     "urn:aether:node:tone_l",
+                                     0 };
 static const SetArg int_patch    = { NULL, "urn:aether:patch", 'i', NULL, 7 };
 static const SetArg set_status   = { NULL, "urn:aether:status", 's', "ok", 0 };
 
@@ -306,34 +355,89 @@ test_bad_messages(void** state)
 {
   (void)state;
   static const BadCase cases[] = {
-    { "NaN parameter", { 0 }, send_param, &nan_param,
-      "error: tone_l.cutoff: nan is not a valid value", 1, false },
-    { "infinite parameter", { 0 }, send_param, &inf_param,
-      "error: tone_l.cutoff: inf is not a valid value", 1, false },
-    { "NaN double parameter", { 0 }, send_set, &nan_double,
-      "error: tone_l.cutoff: nan is not a valid value", 1, false },
-    { "out-of-range parameter", { 0 }, send_param, &big_param,
-      "error: tone_l.cutoff: 1e+09 is not a valid value", 1, false },
-    { "unknown parameter", { 0 }, send_param, &unknown_param,
-      "error: node \"tone_l\" (Filter): unknown property ae:gan", 1, false },
-    { "unknown node", { 0 }, send_param, &unknown_node,
-      "error: no node called \"nosuch\"", 1, false },
-    { "wrong atom type", { 0 }, send_set, &string_value,
-      "ae:cutoff needs a number, not \"loud\"", 1, false },
-    { "dangling input", { 0 }, send_set, &dangling,
-      "names node \"nosuch\", which does not exist", 1, false },
-    { "cycle without delay", { 0 }, send_set, &self_loop,
-      "cycle without a delay node", 1, false },
-    { "a patch that is no string", { 0 }, send_set, &int_patch,
-      "error: urn:aether:patch needs a string value", 1, false },
-    { "writing the status", { 0 }, send_set, &set_status,
-      "error: urn:aether:status is read-only", 1, false },
+    { "NaN parameter",
+      { 0 },
+      send_param,
+      &nan_param,
+      "error: tone_l.cutoff: nan is not a valid value",
+      1,
+      false },
+    { "infinite parameter",
+      { 0 },
+      send_param,
+      &inf_param,
+      "error: tone_l.cutoff: inf is not a valid value",
+      1,
+      false },
+    { "NaN double parameter",
+      { 0 },
+      send_set,
+      &nan_double,
+      "error: tone_l.cutoff: nan is not a valid value",
+      1,
+      false },
+    { "out-of-range parameter",
+      { 0 },
+      send_param,
+      &big_param,
+      "error: tone_l.cutoff: 1e+09 is not a valid value",
+      1,
+      false },
+    { "unknown parameter",
+      { 0 },
+      send_param,
+      &unknown_param,
+      "error: node \"tone_l\" (Filter): unknown property ae:gan",
+      1,
+      false },
+    { "unknown node",
+      { 0 },
+      send_param,
+      &unknown_node,
+      "error: no node called \"nosuch\"",
+      1,
+      false },
+    { "wrong atom type",
+      { 0 },
+      send_set,
+      &string_value,
+      "ae:cutoff needs a number, not \"loud\"",
+      1,
+      false },
+    { "dangling input",
+      { 0 },
+      send_set,
+      &dangling,
+      "names node \"nosuch\", which does not exist",
+      1,
+      false },
+    { "cycle without delay",
+      { 0 },
+      send_set,
+      &self_loop,
+      "cycle without a delay node",
+      1,
+      false },
+    { "a patch that is no string",
+      { 0 },
+      send_set,
+      &int_patch,
+      "error: urn:aether:patch needs a string value",
+      1,
+      false },
+    { "writing the status",
+      { 0 },
+      send_set,
+      &set_status,
+      "error: urn:aether:status is read-only",
+      1,
+      false },
   };
   run_table(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
-static const ControlArg nan_macro = { "macro1", NAN };
-static const ControlArg inf_macro = { "macro4", -INFINITY };
+static const ControlArg nan_macro  = { "macro1", NAN };
+static const ControlArg inf_macro  = { "macro4", -INFINITY };
 static const ControlArg nan_bypass = { "enabled", NAN };
 
 static void
@@ -341,20 +445,31 @@ test_non_finite_controls(void** state)
 {
   (void)state;
   static const BadCase cases[] = {
-    { "NaN macro", { 0 }, set_control, &nan_macro,
+    { "NaN macro",
+      { 0 },
+      set_control,
+      &nan_macro,
       "error: macro1 is not a finite number, ignored (the last value is "
-      "kept)", 1, false },
-    { "infinite macro", { 0 }, set_control, &inf_macro,
-      "error: macro4 is not a finite number", 1, false },
+      "kept)",
+      1,
+      false },
+    { "infinite macro",
+      { 0 },
+      set_control,
+      &inf_macro,
+      "error: macro4 is not a finite number",
+      1,
+      false },
   };
   run_table(cases, sizeof(cases) / sizeof(cases[0]));
 
   /* A NaN on the enabled port holds the bypass as it is: nothing changes,
      no message (a toggle has no finite meaning to report). */
-  const BadCase bypass = { "NaN enabled", { 0 }, set_control, &nan_bypass,
-                           "", 0, false };
-  RelLog clean = { 0 };
-  RelLog log   = { 0 };
+  const BadCase bypass = { "NaN enabled", { 0 }, set_control,
+                           &nan_bypass,   "",    0,
+                           false };
+  RelLog        clean  = { 0 };
+  RelLog        log    = { 0 };
   assert_true(render(&bypass, false, ref, &clean));
   assert_true(render(&bypass, true, out, &log));
   assert_memory_equal(ref, out, sizeof(ref));
@@ -392,14 +507,34 @@ test_bad_patch_files(void** state)
   fclose(f);
 
   const BadCase cases[] = {
-    { "missing file", { 0 }, send_patch_file, missing, "no-such.ttl: no such file",
-      1, false },
-    { "directory", { 0 }, send_patch_file, tmp_dir,
-      "is a directory, not a patch file", 1, false },
-    { "device", { 0 }, send_patch_file, "/dev/null",
-      "error: /dev/null: not a regular file", 1, false },
-    { "too many nodes", { 0 }, send_patch_file, too_many,
-      "node \"n10240\": too many nodes (at most 10240)", 1, false },
+    { "missing file",
+      { 0 },
+      send_patch_file,
+      missing,
+      "no-such.ttl: no such file",
+      1,
+      false },
+    { "directory",
+      { 0 },
+      send_patch_file,
+      tmp_dir,
+      "is a directory, not a patch file",
+      1,
+      false },
+    { "device",
+      { 0 },
+      send_patch_file,
+      "/dev/null",
+      "error: /dev/null: not a regular file",
+      1,
+      false },
+    { "too many nodes",
+      { 0 },
+      send_patch_file,
+      too_many,
+      "node \"n10240\": too many nodes (at most 10240)",
+      1,
+      false },
   };
   run_table(cases, sizeof(cases) / sizeof(cases[0]));
   remove(too_many);
@@ -415,8 +550,13 @@ test_unreadable_patch_file(void** state)
   snprintf(path, sizeof(path), "%s/secret.ttl", tmp_dir);
   write_file(path, PREFIXES "node:g a ae:Gain .\n");
   assert_int_equal(chmod(path, 0), 0);
-  const BadCase k = { "unreadable file", { 0 }, send_patch_file, path,
-                      "secret.ttl: permission denied", 1, false };
+  const BadCase k = { "unreadable file",
+                      { 0 },
+                      send_patch_file,
+                      path,
+                      "secret.ttl: permission denied",
+                      1,
+                      false };
 
   if (geteuid()) {
     check(&k);
@@ -428,10 +568,10 @@ test_unreadable_patch_file(void** state)
       if (setgid(65534) || setuid(65534)) {
         _exit(3);
       }
-      RelLog clean = { 0 };
-      RelLog log   = { 0 };
-      const bool ran  = render(&k, false, ref, &clean) &&
-                       render(&k, true, out, &log);
+      RelLog     clean = { 0 };
+      RelLog     log   = { 0 };
+      const bool ran =
+        render(&k, false, ref, &clean) && render(&k, true, out, &log);
       const bool said = rel_log_count(&log, k.expect) == 1;
       const bool same = !memcmp(ref, out, sizeof(ref));
       if (!said) {
@@ -476,17 +616,21 @@ test_huge_patch_strings(void** state)
   (void)state;
   /* 10 MB is within the limit (16 MiB): the same patch, loaded again, keeps
      every node and the output does not change. Above the limit: refused. */
-  char* const         ten  = padded_default_patch(10U * 1000U * 1000U);
-  char* const         huge = padded_default_patch(16U * 1024U * 1024U + 1U);
-  const RHostOptions  big  = { .uri           = REL_FX,
-                               .control_bytes = MSG_BYTES,
-                               .worker_bytes  = MSG_BYTES,
-                               .post_bytes    = MSG_BYTES };
-  const BadCase       cases[] = {
-    { "10 MB patch string", big, send_patch, ten, "ok", 1, true },
-    { "patch string above 16 MiB", big, send_patch, huge,
-      "error: patch: patch too large (16777217 bytes, at most 16777216)", 1,
-      false },
+  char* const        ten     = padded_default_patch(10U * 1000U * 1000U);
+  char* const        huge    = padded_default_patch(16U * 1024U * 1024U + 1U);
+  const RHostOptions big     = { .uri           = REL_FX,
+                                 .control_bytes = MSG_BYTES,
+                                 .worker_bytes  = MSG_BYTES,
+                                 .post_bytes    = MSG_BYTES };
+  const BadCase      cases[] = {
+         { "10 MB patch string", big, send_patch, ten, "ok", 1, true },
+         { "patch string above 16 MiB",
+           big,
+           send_patch,
+           huge,
+           "error: patch: patch too large (16777217 bytes, at most 16777216)",
+           1,
+           false },
   };
   run_table(cases, sizeof(cases) / sizeof(cases[0]));
   free(ten);
@@ -511,31 +655,57 @@ test_bad_saved_states(void** state)
   for (size_t i = len / 3U; i < len / 3U + 40U; ++i) {
     corrupt[i] = (char)0xFF;
   }
-  static const char nul_inside[] = "@prefix ae: <urn:aether:> .\0 junk";
-  static const char unterminated[4] = { 'a', 'b', 'c', 'd' };
-  static const int32_t number = 42;
+  static const char    nul_inside[]    = "@prefix ae: <urn:aether:> .\0 junk";
+  static const char    unterminated[4] = { 'a', 'b', 'c', 'd' };
+  static const int32_t number          = 42;
 
-  const RestoreArg none     = { NULL, 0, LV2_ATOM__String,
-                                LV2_STATE_ERR_NO_PROPERTY };
-  const RestoreArg wrong    = { &number, sizeof(number), LV2_ATOM__Int,
-                                LV2_STATE_ERR_BAD_TYPE };
-  const RestoreArg nul      = { nul_inside, sizeof(nul_inside),
-                                LV2_ATOM__String, LV2_STATE_ERR_BAD_TYPE };
-  const RestoreArg unterm   = { unterminated, sizeof(unterminated),
-                                LV2_ATOM__String, LV2_STATE_ERR_BAD_TYPE };
-  const RestoreArg trunc    = { truncated, strlen(truncated) + 1U,
-                                LV2_ATOM__String, LV2_STATE_ERR_UNKNOWN };
-  const RestoreArg garbled  = { corrupt, len + 1U, LV2_ATOM__String,
-                                LV2_STATE_ERR_UNKNOWN };
-  const BadCase    cases[]  = {
-    { "state without a patch", { 0 }, restore, &none,
-      "error: the saved state has no patch", 1, false },
-    { "state of the wrong type", { 0 }, restore, &wrong,
-      "error: the saved patch is not a string", 1, false },
-    { "state with a NUL inside", { 0 }, restore, &nul,
-      "error: the saved patch is not a string", 1, false },
-    { "state not terminated", { 0 }, restore, &unterm,
-      "error: the saved patch is not a string", 1, false },
+  const RestoreArg none = {
+    NULL, 0, LV2_ATOM__String, LV2_STATE_ERR_NO_PROPERTY
+  };
+  const RestoreArg wrong = {
+    &number, sizeof(number), LV2_ATOM__Int, LV2_STATE_ERR_BAD_TYPE
+  };
+  const RestoreArg nul = {
+    nul_inside, sizeof(nul_inside), LV2_ATOM__String, LV2_STATE_ERR_BAD_TYPE
+  };
+  const RestoreArg unterm = {
+    unterminated, sizeof(unterminated), LV2_ATOM__String, LV2_STATE_ERR_BAD_TYPE
+  };
+  const RestoreArg trunc = {
+    truncated, strlen(truncated) + 1U, LV2_ATOM__String, LV2_STATE_ERR_UNKNOWN
+  };
+  const RestoreArg garbled = {
+    corrupt, len + 1U, LV2_ATOM__String, LV2_STATE_ERR_UNKNOWN
+  };
+  const BadCase cases[] = {
+    { "state without a patch",
+      { 0 },
+      restore,
+      &none,
+      "error: the saved state has no patch",
+      1,
+      false },
+    { "state of the wrong type",
+      { 0 },
+      restore,
+      &wrong,
+      "error: the saved patch is not a string",
+      1,
+      false },
+    { "state with a NUL inside",
+      { 0 },
+      restore,
+      &nul,
+      "error: the saved patch is not a string",
+      1,
+      false },
+    { "state not terminated",
+      { 0 },
+      restore,
+      &unterm,
+      "error: the saved patch is not a string",
+      1,
+      false },
     { "truncated state", { 0 }, restore, &trunc, "error: state:", 1, false },
     { "corrupt state", { 0 }, restore, &garbled, "error: state:", 1, false },
   };
@@ -567,7 +737,8 @@ forge_lies(void)
   rhost_msg_init(host, &msg, lie_subject, sizeof(lie_subject));
   const LV2_Atom* set = rhost_msg_set_param(&msg, "tone_l", "cutoff", 500.0f);
   const uint32_t  set_size = lv2_atom_total_size(set);
-  LV2_ATOM_OBJECT_FOREACH ((const LV2_Atom_Object*)set, prop) {
+  LV2_ATOM_OBJECT_FOREACH((const LV2_Atom_Object*)set, prop)
+  {
     if (prop->key == rhost_map(host, LV2_PATCH__subject)) {
       ((LV2_Atom*)&prop->value)->size = 5000; /* past the object */
     }
@@ -582,10 +753,12 @@ forge_lies(void)
   lv2_atom_forge_key(&msg.forge, rhost_map(host, "urn:aether:gain"));
   lv2_atom_forge_float(&msg.forge, 0.5f);
   const LV2_Atom* const put = rhost_msg_put_end(&msg);
-  LV2_ATOM_OBJECT_FOREACH ((const LV2_Atom_Object*)put, prop) {
+  LV2_ATOM_OBJECT_FOREACH((const LV2_Atom_Object*)put, prop)
+  {
     if (prop->key == rhost_map(host, LV2_PATCH__body)) {
       const LV2_Atom_Object* const body = (const LV2_Atom_Object*)&prop->value;
-      LV2_ATOM_OBJECT_FOREACH (body, inner) {
+      LV2_ATOM_OBJECT_FOREACH(body, inner)
+      {
         ((LV2_Atom*)&inner->value)->size = 1U << 20U;
       }
     }
@@ -593,7 +766,8 @@ forge_lies(void)
 
   rhost_msg_init(host, &msg, unknown_type, sizeof(unknown_type));
   lv2_atom_forge_set_buffer(&msg.forge, unknown_type, sizeof(unknown_type));
-  lv2_atom_forge_object(&msg.forge, &msg.frame, 0, rhost_map(host, "urn:x:Frob"));
+  lv2_atom_forge_object(
+    &msg.forge, &msg.frame, 0, rhost_map(host, "urn:x:Frob"));
   lv2_atom_forge_pop(&msg.forge, &msg.frame);
   rhost_free(host);
   return set_size;
@@ -610,22 +784,47 @@ test_lying_sizes_and_unknown_messages(void** state)
   const BytesArg body     = { lie_body,
                               lv2_atom_total_size((const LV2_Atom*)lie_body) };
   const BytesArg unknown  = {
-    unknown_type, lv2_atom_total_size((const LV2_Atom*)unknown_type)
+     unknown_type, lv2_atom_total_size((const LV2_Atom*)unknown_type)
   };
   static const char malformed[] =
     "error: a malformed event on the control port (a size runs past its "
     "container), ignored";
   const BadCase cases[] = {
-    { "event larger than the sequence", { 0 }, send_bytes, &event, malformed,
-      1, false },
-    { "property larger than its object", { 0 }, send_bytes, &subject,
-      malformed, 1, false },
-    { "object smaller than its header", { 0 }, send_bytes, &small, malformed,
-      1, false },
-    { "nested property larger than its body", { 0 }, send_bytes, &body,
-      malformed, 1, false },
-    { "unknown message type", { 0 }, send_bytes, &unknown,
-      "error: unknown message type on the control port", 1, false },
+    { "event larger than the sequence",
+      { 0 },
+      send_bytes,
+      &event,
+      malformed,
+      1,
+      false },
+    { "property larger than its object",
+      { 0 },
+      send_bytes,
+      &subject,
+      malformed,
+      1,
+      false },
+    { "object smaller than its header",
+      { 0 },
+      send_bytes,
+      &small,
+      malformed,
+      1,
+      false },
+    { "nested property larger than its body",
+      { 0 },
+      send_bytes,
+      &body,
+      malformed,
+      1,
+      false },
+    { "unknown message type",
+      { 0 },
+      send_bytes,
+      &unknown,
+      "error: unknown message type on the control port",
+      1,
+      false },
   };
   run_table(cases, sizeof(cases) / sizeof(cases[0]));
 }
@@ -651,18 +850,26 @@ test_edits_faster_than_the_worker_drains(void** state)
      output's path, the accepted ones do not change the output either. */
   static const uint32_t ten   = 10;
   const RHostOptions    small = { .uri = REL_FX, .worker_jobs = 4 };
-  const BadCase k = { "worker queue full", small, send_puts, &ten,
-                      "error: edit dropped, the host's worker queue is full",
-                      6, true };
+  const BadCase         k     = { "worker queue full",
+                                  small,
+                                  send_puts,
+                                  &ten,
+                                  "error: edit dropped, the host's worker queue is full",
+                                  6,
+                                  true };
   check(&k);
 
   /* 70 edits before the audio thread takes any: the engine holds 64
      schedules (the running one and 63 new), and refuses the rest. */
   static const uint32_t seventy = 70;
   const BadCase         busy    = {
-    "edits faster than the audio thread takes them", { 0 }, send_puts,
-    &seventy, "error: too many edits waiting for the audio thread (64)", 7,
-    true
+               "edits faster than the audio thread takes them",
+               { 0 },
+               send_puts,
+               &seventy,
+               "error: too many edits waiting for the audio thread (64)",
+               7,
+               true
   };
   check(&busy);
 }
@@ -701,7 +908,7 @@ test_zero_frames_and_null_ports(void** state)
   for (uint32_t u = 0; u < 2; ++u) {
     const RHostOptions bare = { .uri              = u ? REL_SYNTH : REL_FX,
                                 .leave_ports_null = true };
-    RHost* const host = rhost_new(&bare);
+    RHost* const       host = rhost_new(&bare);
     assert_non_null(host);
     for (uint32_t c = 0; c < 64; ++c) {
       rhost_cycle(host, NULL, NULL, c % 4 ? 64U : 0U);
@@ -710,8 +917,10 @@ test_zero_frames_and_null_ports(void** state)
     rhost_msg_init(host, &msg, msg_buf, MSG_BYTES);
     const uint8_t on[3] = { 0x90, 57, 100 };
     rhost_post(host, 0, rhost_msg_midi(&msg, on, 3));
-    rhost_post(host, 0, rhost_msg_set_param(&msg, u ? "filter" : "tone_l",
-                                            "cutoff", 800.0f));
+    rhost_post(
+      host,
+      0,
+      rhost_msg_set_param(&msg, u ? "filter" : "tone_l", "cutoff", 800.0f));
     const float* const in2[2]  = { input[0], input[1] };
     float* const       out2[2] = { out[0], out[1] };
     rhost_render(host, in2, out2, 8192, 256);
@@ -729,15 +938,14 @@ test_zero_frames_and_null_ports(void** state)
    feedback finite, but Gain 4 around it grows the signal by 4 every 10 ms
    until the square of the delay's output overflows. */
 static const char* const blowup_patch =
-  PREFIXES
-  "node:in a ae:AudioIn .\n"
-  "node:sum a ae:Mixer ; ae:in1 node:in.left ; ae:in2 node:boost .\n"
-  "node:echo a ae:Delay ; ae:time 0.01 ; ae:feedback 0 ; ae:wet 1 ;\n"
-  "  ae:in node:sum .\n"
-  "node:boost a ae:Gain ; ae:gain 4 ; ae:in node:echo .\n"
-  "node:square a ae:Math ; ae:op ae:multiply ; ae:a node:echo ;\n"
-  "  ae:b node:echo .\n"
-  "node:out a ae:AudioOut ; ae:left node:square .\n";
+  PREFIXES "node:in a ae:AudioIn .\n"
+           "node:sum a ae:Mixer ; ae:in1 node:in.left ; ae:in2 node:boost .\n"
+           "node:echo a ae:Delay ; ae:time 0.01 ; ae:feedback 0 ; ae:wet 1 ;\n"
+           "  ae:in node:sum .\n"
+           "node:boost a ae:Gain ; ae:gain 4 ; ae:in node:echo .\n"
+           "node:square a ae:Math ; ae:op ae:multiply ; ae:a node:echo ;\n"
+           "  ae:b node:echo .\n"
+           "node:out a ae:AudioOut ; ae:left node:square .\n";
 
 static void
 test_blowup_is_silenced_reset_and_reported(void** state)

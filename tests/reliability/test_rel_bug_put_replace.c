@@ -1,17 +1,16 @@
-/* Aether reliability: a known bug, found by test_rel_threads (registered
-   with should_fail until it is fixed; meson then reports an unexpected pass
-   and the flag goes).
+/* Aether reliability: a regression test of a bug test_rel_threads found
+   (fixed in src/lv2/control.c).
 
    A patch:Put that would replace a node by one of another type, and is
    refused (here: its input names a node that does not exist), must leave
-   everything as it was. It does not: src/lv2/control.c put_node() deletes
-   the node, fails to put the new one, and puts the old description back
-   with aether_patch_apply(), which makes a new instance of the old node.
-   The graph then holds an instance the audio thread has never seen: a
-   parameter set afterwards is applied to the running instance and
-   acknowledged, but never reaches the graph (its generation does not
-   match), so it is missing from the saved state, and the next commit
-   swaps the running node for the fresh instance (its sound state lost). */
+   everything as it was. It did not: put_node() deleted the node, failed to
+   put the new one, and put the old description back with
+   aether_patch_apply(), which made a new instance of the old node. The
+   graph then held an instance the audio thread had never seen: a parameter
+   set afterwards was applied to the running instance and acknowledged, but
+   never reached the graph (its generation did not match), so it was
+   missing from the saved state, and the next commit swapped the running
+   node for the fresh instance (its sound state lost). */
 
 #include "relutil.h"
 
@@ -46,12 +45,12 @@ main(void)
   rhost_render(host, NULL, NULL, 1024, 256);
   rel_log_drain(host, &log);
 
-  char* const  text = rhost_save(host, NULL);
-  const char*  node = text ? strstr(text, "node:tone_l a ae:Filter") : NULL;
-  const char*  end  = node ? strstr(node, " .\n") : NULL;
-  const char*  kept = node ? strstr(node, "ae:cutoff 500 ;") : NULL;
-  const bool   ok   = rel_log_count(&log, "which does not exist") == 1 &&
-                   log.n_acks == 1 && kept && kept < end;
+  char* const text = rhost_save(host, NULL);
+  const char* node = text ? strstr(text, "node:tone_l a ae:Filter") : NULL;
+  const char* end  = node ? strstr(node, " .\n") : NULL;
+  const char* kept = node ? strstr(node, "ae:cutoff 500 ;") : NULL;
+  const bool  ok   = rel_log_count(&log, "which does not exist") == 1 &&
+                  log.n_acks == 1 && kept && kept < end;
   if (!ok) {
     fprintf(stderr,
             "the acknowledged tone_l.cutoff 500 is not in the saved state:\n"

@@ -35,7 +35,7 @@
 
 #define MAX_BURST 8U
 #define SETTLE_FRAMES 512U /* any declick swap (2 x 64 frames) is over */
-#define SETTLE_CYCLES 4U  /* reference cycles of 64 frames after a message */
+#define SETTLE_CYCLES 4U   /* reference cycles of 64 frames after a message */
 #define WAIT_SECONDS 120.0
 
 static RtCheck rt;
@@ -44,12 +44,12 @@ static bool    have_rt;
 /* The audio thread */
 
 typedef struct {
-  RHost*        host;
-  atomic_bool   stop;
-  atomic_ullong frames;
+  RHost*          host;
+  atomic_bool     stop;
+  atomic_ullong   frames;
   struct timespec pause; /**< between cycles (AETHER_REL_AUDIO_PAUSE_US) */
-  uint64_t    non_finite;
-  double      peak;
+  uint64_t        non_finite;
+  double          peak;
 } Audio;
 
 static void*
@@ -115,14 +115,14 @@ burst_add(Burst* const b, const LV2_Atom* const atom, const bool answered)
   }
 }
 
-/* Every name keeps one type (replacing a node by one of another type is
-   tested on its own: see test_rel_known_bugs.c). */
+/* Every name has a usual type; a Put now and then gives it another one
+   (replacing the node whole). */
 static const char* const names[][2] = {
-  { "in", "AudioIn" },     { "tone_l", "Filter" },   { "tone_r", "Filter" },
-  { "echo_l", "Delay" },   { "echo_r", "Delay" },    { "space", "Reverb" },
-  { "out", "AudioOut" },   { "r0", "Gain" },         { "r1", "Filter" },
-  { "r2", "Delay" },       { "r3", "Mixer" },        { "r4", "Waveshaper" },
-  { "r5", "Lfo" },         { "r6", "Chorus" },       { "r7", "Compressor" },
+  { "in", "AudioIn" },   { "tone_l", "Filter" }, { "tone_r", "Filter" },
+  { "echo_l", "Delay" }, { "echo_r", "Delay" },  { "space", "Reverb" },
+  { "out", "AudioOut" }, { "r0", "Gain" },       { "r1", "Filter" },
+  { "r2", "Delay" },     { "r3", "Mixer" },      { "r4", "Waveshaper" },
+  { "r5", "Lfo" },       { "r6", "Chorus" },     { "r7", "Compressor" },
 };
 
 #define N_ALL (sizeof(names) / sizeof(names[0]))
@@ -176,7 +176,9 @@ structural(Burst* const    b,
   if (dice < 5) {
     const uint32_t k = FIRST_NEW + rel_rand_below(seed, N_ALL - FIRST_NEW);
     snprintf(subject, 32, "%s", names[k][0]);
-    const AetherNodeType* const type = aether_registry_find(names[k][1]);
+    const AetherNodeType* const type = rel_rand_below(seed, 5)
+                                         ? aether_registry_find(names[k][1])
+                                         : any_type(seed);
     rhost_msg_put_begin(msg, subject, type->name);
     for (uint32_t i = 0; i < type->n_params; ++i) {
       if (!rel_rand_below(seed, 3)) {
@@ -234,8 +236,8 @@ structural(Burst* const    b,
 static void
 make_burst(Burst* const b, Msg* const m, uint32_t* const seed)
 {
-  b->n          = 0;
-  b->n_answered = 0;
+  b->n             = 0;
+  b->n_answered    = 0;
   char subject[32] = "";
   if (rel_rand_below(seed, 10) < 8) {
     structural(b, m, seed, subject);
@@ -262,27 +264,6 @@ make_burst(Burst* const b, Msg* const m, uint32_t* const seed)
                 rhost_msg_set_param(&m->msg, name, p->name, any_value(seed, p)),
                 true);
     }
-  }
-}
-
-static void
-print_atom(RHost* const host, const LV2_Atom* const a, const int depth)
-{
-  if (a->type == rhost_map(host, LV2_ATOM__Object)) {
-    const LV2_Atom_Object* const o = (const LV2_Atom_Object*)a;
-    fprintf(stderr, "%*s%s\n", depth * 2, "", rhost_unmap(host, o->body.otype));
-    LV2_ATOM_OBJECT_FOREACH (o, p) {
-      fprintf(stderr, "%*s %s =\n", depth * 2, "", rhost_unmap(host, p->key));
-      print_atom(host, &p->value, depth + 2);
-    }
-  } else if (a->type == rhost_map(host, LV2_ATOM__Float)) {
-    fprintf(stderr, "%*s%g\n", depth * 2, "", (double)((const LV2_Atom_Float*)a)->body);
-  } else if (a->type == rhost_map(host, LV2_ATOM__URID)) {
-    fprintf(stderr, "%*s<%s>\n", depth * 2, "", rhost_unmap(host, ((const LV2_Atom_URID*)a)->body));
-  } else if (a->type == rhost_map(host, LV2_ATOM__URI)) {
-    fprintf(stderr, "%*s<%s>\n", depth * 2, "", (const char*)(a + 1));
-  } else {
-    fprintf(stderr, "%*s(%s)\n", depth * 2, "", rhost_unmap(host, a->type));
   }
 }
 
@@ -410,24 +391,24 @@ same_state(RHost* const threaded, RHost* const reference, const uint32_t burst)
 int
 main(int argc, char** argv)
 {
-  const uint32_t n_edits = argc > 1 ? (uint32_t)strtoul(argv[1], NULL, 10)
-                                    : 10000U;
+  const uint32_t n_edits =
+    argc > 1 ? (uint32_t)strtoul(argv[1], NULL, 10) : 10000U;
   have_rt = rtcheck_load(&rt);
   if (have_rt) {
     rhost_set_audio_hook(rt.set_audio);
   }
 
-  const RHostOptions threaded_options = { .uri             = REL_FX,
-                                          .threaded_worker = true };
+  const RHostOptions threaded_options  = { .uri             = REL_FX,
+                                           .threaded_worker = true };
   const RHostOptions reference_options = { .uri = REL_FX };
-  RHost* const       threaded  = rhost_new(&threaded_options);
-  RHost* const       reference = rhost_new(&reference_options);
+  RHost* const       threaded          = rhost_new(&threaded_options);
+  RHost* const       reference         = rhost_new(&reference_options);
   if (!threaded || !reference) {
     fprintf(stderr, "cannot instantiate %s (LV2_PATH?)\n", REL_FX);
     return 1;
   }
 
-  audio.host          = threaded;
+  audio.host              = threaded;
   const char* const pause = getenv("AETHER_REL_AUDIO_PAUSE_US");
   audio.pause.tv_nsec     = pause ? 1000L * atol(pause) % 1000000000L : 0L;
   pthread_t thread;
@@ -464,7 +445,7 @@ main(int argc, char** argv)
     if (getenv("AETHER_REL_TRACE")) {
       fprintf(stderr, "== burst %u\n", n_bursts);
       for (uint32_t i = 0; i < burst.n; ++i) {
-        print_atom(threaded, (const LV2_Atom*)burst.bytes[i], 1);
+        rel_print_atom(threaded, (const LV2_Atom*)burst.bytes[i], stderr);
       }
     }
     Answers x;
@@ -472,8 +453,8 @@ main(int argc, char** argv)
     memset(&x, 0, sizeof(x));
     memset(&y, 0, sizeof(y));
     reference_burst(reference, &burst, &y);
-    ok = wait_answers(threaded, &x, y.answers) &&
-         same_answers(&x, &y, n_bursts);
+    ok =
+      wait_answers(threaded, &x, y.answers) && same_answers(&x, &y, n_bursts);
     sent += burst.n;
     n_errors += x.n_errors;
     ++n_bursts;
@@ -489,7 +470,7 @@ main(int argc, char** argv)
       memset(&x, 0, sizeof(x));
       memset(&y, 0, sizeof(y));
       const size_t len = strlen(snapshot) + 1U;
-      ok = rhost_restore(threaded, snapshot, len, string) == 0 &&
+      ok               = rhost_restore(threaded, snapshot, len, string) == 0 &&
            rhost_restore(reference, snapshot, len, string) == 0;
       rhost_cycle(reference, NULL, NULL, 64);
       take_replies(reference, &y);
@@ -501,7 +482,7 @@ main(int argc, char** argv)
       ++restores;
     }
   }
-  ok = ok && same_state(threaded, reference, n_bursts);
+  ok                   = ok && same_state(threaded, reference, n_bursts);
   const double seconds = now() - start;
 
   atomic_store(&audio.stop, true);

@@ -116,7 +116,8 @@ test_every_preset(void** state)
     const LilvPlugin* const plugin =
       lilv_plugins_get_by_uri(lilv_world_get_all_plugins(world), uri);
     LilvNodes* const presets = lilv_plugin_get_related(plugin, preset);
-    LILV_FOREACH (nodes, i, presets) {
+    LILV_FOREACH(nodes, i, presets)
+    {
       RHost* const host = new_host(uris[u]);
       RelLog       log  = { 0 };
       rhost_render(host, in2, out2, 512, 128);
@@ -167,11 +168,11 @@ test_patch_loads(void** state)
       static uint8_t buf[65536];
       RHostMsg       msg;
       rhost_msg_init(host, &msg, buf, sizeof(buf));
-      assert_true(rhost_post(
-        host,
-        0,
-        rhost_msg_set_string(
-          &msg, "urn:aether:patch", text, (uint32_t)len, false)));
+      assert_true(
+        rhost_post(host,
+                   0,
+                   rhost_msg_set_string(
+                     &msg, "urn:aether:patch", text, (uint32_t)len, false)));
       rhost_render(host, in2, out2, 2048, 256);
       assert_true(rhost_post(
         host,
@@ -213,8 +214,8 @@ test_incremental_edits(void** state)
     const uint32_t k = 1U + rel_rand_below(&seed, 4);
     for (uint32_t i = 0; i < k; ++i, ++sent) {
       RelEditKind kind;
-      assert_true(rhost_post(
-        host, i * 30U, rel_random_edit(&msg, &seed, 12, &kind)));
+      assert_true(
+        rhost_post(host, i * 30U, rel_random_edit(&msg, &seed, 12, &kind)));
     }
     rhost_cycle(host, in2, out2, 128U + rel_rand_below(&seed, 200));
   }
@@ -243,16 +244,18 @@ test_param_sets_midi_bypass_and_macros(void** state)
   for (uint32_t c = 0; c < 300; ++c) {
     /* Parameter sets at increasing frames, some invalid. */
     for (uint32_t i = 0; i < 20; ++i) {
-      const float v = (i % 7 == 0)   ? 1e9f
+      const float v = (i % 7 == 0)    ? 1e9f
                       : (i % 11 == 0) ? (float)NAN
                                       : rel_rand_float(&seed, 100.0f, 8000.0f);
-      rhost_post(host, i * 10U, rhost_msg_set_param(&msg, "filter", "cutoff", v));
+      rhost_post(
+        host, i * 10U, rhost_msg_set_param(&msg, "filter", "cutoff", v));
     }
     /* MIDI of every size, including ones the plugin ignores. */
     const uint8_t bytes[3] = { (uint8_t)(c % 2 ? 0x90 : 0x80),
                                (uint8_t)(36U + c % 40U),
                                100 };
-    rhost_post(host, 5, rhost_msg_midi(&msg, bytes, sizes[c % 5] ? sizes[c % 5] : 3));
+    rhost_post(
+      host, 5, rhost_msg_midi(&msg, bytes, sizes[c % 5] ? sizes[c % 5] : 3));
     /* Bypass and macros move every cycle, sometimes to NaN or infinity. */
     rhost_control(host, "enabled", (c / 10) % 2 ? 0.0f : 1.0f);
     for (uint32_t m = 1; m <= 8; ++m) {
