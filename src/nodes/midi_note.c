@@ -1,6 +1,8 @@
-/* midi_note.c: MIDI notes to control signals (monophonic, last-note
-   priority): pitch (semitones from A4, so an oscillator at 440 Hz plays the
-   note), gate, velocity and aftertouch, with pitch bend and sustain pedal.
+/* midi_note.c: MIDI notes to control signals: pitch (semitones from A4, so
+   an oscillator at 440 Hz plays the note), gate, velocity and aftertouch,
+   with pitch bend and sustain pedal. Shared, it follows every note with
+   last-note priority; per voice (ae:poly), it hears only the notes the
+   engine's allocator gives its voice.
    Events arrive at the start of a sub-block (the plugin splits blocks at
    event frames), so every change lands on its exact frame. */
 
@@ -194,9 +196,9 @@ note_process(void* const                    self,
 const AetherNodeType aether_node_midi_note = {
   .name      = "MidiNote",
   .label     = "MIDI note",
-  .comment   = "MIDI notes as pitch, gate, velocity and aftertouch signals "
-               "(monophonic, last-note priority), with pitch bend and "
-               "sustain pedal.",
+  .comment   = "MIDI notes as pitch, gate, velocity and aftertouch signals, "
+               "with pitch bend and sustain pedal: last-note priority when "
+               "shared, one note per voice when per-voice (ae:poly).",
   .outputs   = note_outputs,
   .n_outputs = NOTE_N_OUTPUTS,
   .params    = note_params,
