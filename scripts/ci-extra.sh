@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 edits=${EDITS:-10000}
 fuzz_seconds=${FUZZ_SECONDS:-60}
 root=$(pwd)
-declare -a names results
+declare -a names results times
 
 step() { # NAME COMMAND...: run, time and record a pass
   local name=$1 start=$SECONDS rc
@@ -26,10 +26,11 @@ step() { # NAME COMMAND...: run, time and record a pass
   "$@"
   rc=$?
   names+=("$name")
+  times+=("$((SECONDS - start)) s")
   if [ $rc -eq 0 ]; then
-    results+=("ok      $((SECONDS - start)) s")
+    results+=("ok")
   else
-    results+=("FAILED  $((SECONDS - start)) s (exit $rc)")
+    results+=("FAILED")
   fi
   return 0
 }
@@ -95,7 +96,7 @@ echo
 echo "== ci-extra summary"
 status=0
 for i in "${!names[@]}"; do
-  printf '  %-22s %s\n' "${results[$i]%% *}" "${names[$i]}  (${results[$i]#* })"
-  case ${results[$i]} in FAILED*) status=1 ;; esac
+  printf '  %-7s %6s  %s\n' "${results[$i]}" "${times[$i]}" "${names[$i]}"
+  [ "${results[$i]}" = ok ] || status=1
 done
 exit $status

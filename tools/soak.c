@@ -10,8 +10,9 @@
      peak / 64 per sample; a step above that is a click. The first half
      second (the tone's onset) does not count;
    - xruns: run() taking longer than the block's duration (the deadline);
-   - memory growth: the resident set size at the start, every report and
-     the end;
+   - memory growth: the heap in use (allocated, not freed) and the
+     resident set size at the start, every report and the end (the RSS
+     also grows while malloc's arenas warm up);
    - non-finite output.
 
    Not a test (the numbers depend on the machine): a tool for long runs.
@@ -23,13 +24,14 @@
      -f  fast: do not wait for the deadline (a stress run),
      -q  quiet: only the summary, -v  every edit, answer and glitch.
    LV2_PATH must find aether.lv2 (e.g. LV2_PATH=build/bundle:/usr/lib/lv2).
-   Exit status 1 on non-finite output or memory growth above 8 MiB;
+   Exit status 1 on non-finite output or heap growth above 8 MiB;
    glitches and xruns are reported. */
 
 #include "relutil.h"
 
 #include <lv2/atom/forge.h>
 
+#include <malloc.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -96,6 +98,18 @@ rss_bytes(void)
   }
   fclose(f);
   return (double)rss * (double)sysconf(_SC_PAGESIZE);
+}
+
+/* Bytes the process has allocated and not freed (glibc). */
+static double
+heap_bytes(void)
+{
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
+  const struct mallinfo2 m = mallinfo2();
+  return (double)m.uordblks + (double)m.hblkhd;
+#else
+  return 0.0;
+#endif
 }
 
 /* The audio thread: paced by the clock unless fast. */
@@ -348,8 +362,9 @@ main(int argc, char** argv)
     return 2;
   }
 
-  const double rss_start = rss_bytes();
-  double       rss_peak  = rss_start;
+  const double rss_start  = rss_bytes();
+  const double heap_start = heap_bytes();
+  double       rss_peak   = rss_start;
   pthread_t    thread;
   if (pthread_create(&thread, NULL, audio_main, &s)) {
     return 2;
@@ -397,11 +412,13 @@ main(int argc, char** argv)
       const double rss = rss_bytes();
       rss_peak         = rss > rss_peak ? rss : rss_peak;
       if (!opt.quiet) {
-        printf("%6.0f s: %llu edits, %u refused, RSS %.1f MiB\n",
+        printf("%6.0f s: %llu edits, %u refused, RSS %.1f MiB, heap in use "
+               "%.2f MiB\n",
                now() - start,
                (unsigned long long)edits,
                log.n_errors,
-               rss / 1048576.0);
+               rss / 1048576.0,
+               heap_bytes() / 1048576.0);
         fflush(stdout);
       }
       report += 10.0;
@@ -412,8 +429,9 @@ main(int argc, char** argv)
 
   atomic_store(&s.stop, true);
   pthread_join(thread, NULL);
-  const double rss_end = rss_bytes();
-  rss_peak             = rss_end > rss_peak ? rss_end : rss_peak;
+  const double rss_end  = rss_bytes();
+  const double heap_end = heap_bytes();
+  rss_peak              = rss_end > rss_peak ? rss_end : rss_peak;
 
   /* The 99th percentile of run() times, from the histogram. */
   uint64_t seen = 0;
@@ -446,18 +464,20 @@ main(int argc, char** argv)
          deadline_ms * (double)(p99 + 1U) / 16.0,
          1000.0 * s.run_max);
   printf("  memory: RSS %.1f MiB at the start, %.1f MiB at the end (%+.2f "
-         "MiB), peak %.1f MiB\n",
+         "MiB), peak %.1f MiB; heap in use %.2f MiB, then %.2f MiB\n",
          rss_start / 1048576.0,
          rss_end / 1048576.0,
          (rss_end - rss_start) / 1048576.0,
-         rss_peak / 1048576.0);
+         rss_peak / 1048576.0,
+         heap_start / 1048576.0,
+         heap_end / 1048576.0);
   printf("  output: %s, peak %.3f; %u blow-up warnings; %u replies lost\n",
          s.non_finite ? "NOT FINITE" : "finite",
          s.peak,
          log.n_warnings,
          rhost_replies_lost(s.host));
 
-  const bool ok = !s.non_finite && rss_end - rss_start < MAX_GROWTH;
+  const bool ok = !s.non_finite && heap_end - heap_start < MAX_GROWTH;
   rhost_free(s.host);
   rhost_world_free();
   return ok ? 0 : 1;

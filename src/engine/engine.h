@@ -115,6 +115,13 @@ aether_engine_set_param_rt(AetherEngine* engine,
 bool
 aether_engine_wants_collect_rt(const AetherEngine* engine);
 
+/** Audio thread: the descriptor of parameter `param_name` of the node called
+    `node_name` in the running schedule, or NULL (a binary search). */
+const AetherParamDesc*
+aether_engine_param_desc_rt(const AetherEngine* engine,
+                            const char*         node_name,
+                            const char*         param_name);
+
 /** Audio thread: reset every node of the running schedule (after a blow-up
     or a transport jump). */
 void

@@ -3,6 +3,7 @@
 #include "node.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 static int
@@ -54,4 +55,31 @@ aether_param_check(const AetherParamDesc* const desc, const float value)
     return AETHER_ERR_BAD_VALUE;
   }
   return AETHER_SUCCESS;
+}
+
+void
+aether_param_explain(const AetherParamDesc* const desc,
+                     const char* const            node,
+                     const float                  value,
+                     char* const                  buf,
+                     const size_t                 size)
+{
+  if (!isfinite(value)) {
+    snprintf(buf,
+             size,
+             "%.63s.%.63s: %g is not a valid value",
+             node,
+             desc->name,
+             (double)value);
+    return;
+  }
+  snprintf(buf,
+           size,
+           "%.63s.%.63s: %g is out of range (%g to %g%s)",
+           node,
+           desc->name,
+           (double)value,
+           (double)desc->min,
+           (double)desc->max,
+           desc->kind == AETHER_PARAM_CONTINUOUS ? "" : ", whole numbers");
 }

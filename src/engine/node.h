@@ -144,6 +144,16 @@ aether_node_type_input_index(const AetherNodeType* type, const char* name);
 int
 aether_node_type_output_index(const AetherNodeType* type, const char* name);
 
+/** Write why `value` is not valid for parameter `desc` of node `node`
+    into `buf`, e.g. "g.gain: 9 is out of range (0 to 4)": the one wording
+    every path uses. No allocation. */
+void
+aether_param_explain(const AetherParamDesc* desc,
+                     const char*            node,
+                     float                  value,
+                     char*                  buf,
+                     size_t                 size);
+
 /** Check that `value` is valid for `desc` (finite, in range, whole for
     integer, toggle and enum kinds). */
 AetherStatus

@@ -420,3 +420,19 @@ aether_engine_wants_collect_rt(const AetherEngine* const e)
 {
   return aether_ring_count(&e->notes) != 0;
 }
+
+const AetherParamDesc*
+aether_engine_param_desc_rt(const AetherEngine* const e,
+                            const char* const         node_name,
+                            const char* const         param_name)
+{
+  const AetherSchedule* const     sch = e->current;
+  const AetherScheduleName* const entry =
+    sch ? aether_schedule_find(sch, node_name) : NULL;
+  if (!entry) {
+    return NULL;
+  }
+  const AetherNodeType* const type = sch->nodes[entry->insts.first]->type;
+  const int i = aether_node_type_param_index(type, param_name);
+  return i < 0 ? NULL : &type->params[i];
+}

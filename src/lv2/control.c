@@ -263,11 +263,26 @@ set_node_property(AetherPlugin* const   p,
     return st;
   }
 
+  /* A number for a parameter is checked here with the words run() uses for
+     the sets it applies itself (messages.c), so both paths answer alike. */
+  const AetherNodeType* const type = aether_graph_node_type(graph, h);
+  const char* const           bare =
+    strncmp(property, AETHER_PATCH_NS, sizeof(AETHER_PATCH_NS) - 1U)
+                ? property
+                : property + sizeof(AETHER_PATCH_NS) - 1U;
+  const int param = aether_node_type_param_index(type, bare);
+  if (param >= 0 && v.kind == AETHER_PATCH_NUMBER &&
+      aether_param_check(&type->params[param], (float)v.number)) {
+    char why[240];
+    aether_param_explain(
+      &type->params[param], name, (float)v.number, why, sizeof(why));
+    return aether_error(err, AETHER_ERR_BAD_VALUE, "%s", why);
+  }
+
   /* Let the patch module interpret the property and value as a reader
      would, on a fresh description of the node's type. */
-  const AetherNodeType* const type = aether_graph_node_type(graph, h);
-  const bool                  poly = is_poly_property(property);
-  AetherPatchNode             probe;
+  const bool      poly = is_poly_property(property);
+  AetherPatchNode probe;
   if ((st = aether_patch_node_init(&probe, name, type->name, err)) ||
       (st = poly ? aether_patch_node_set_poly(&probe, &v, err)
                  : aether_patch_node_set(&probe, property, &v, err))) {
@@ -496,6 +511,7 @@ aether_plugin_edit(AetherPlugin* const p, const LV2_Atom_Object* const obj)
   aether_error_clear(&err);
 
   pthread_mutex_lock(&p->lock);
+  aether_engine_collect(p->engine); /* sets made on audio before this edit */
   const AetherStatus st = edit(p, obj, &changed, &err);
   if (st) {
     aether_plugin_reply_status(p, 0U, "error: %s", err.message);

@@ -304,6 +304,8 @@ to_worker(AetherPlugin* const   p,
   if (!aether_plugin_schedule(
         p, AETHER_WORK_EDIT, atom, lv2_atom_total_size(atom))) {
     report(p, frame, "error: edit dropped, the host's worker queue is full");
+  } else {
+    ++p->edits_sent;
   }
 }
 
@@ -324,17 +326,24 @@ set_param_now(AetherPlugin* const          p,
     return false;
   }
 
+  /* While edits sent before are not done, a set goes after them, through
+     the worker, so messages take effect in the order they came. */
+  if (p->edits_sent !=
+      atomic_load_explicit(&p->edits_done, memory_order_acquire)) {
+    return false;
+  }
+
   const AetherStatus st = aether_engine_set_param_rt(p->engine, node, param, v);
   if (st == AETHER_SUCCESS) {
     forge_ack(p, frame, obj);
   } else if (st == AETHER_ERR_BAD_VALUE) {
-    char msg[200];
-    snprintf(msg,
-             sizeof(msg),
-             "error: %.63s.%.63s: %g is not a valid value",
-             node,
-             param,
-             (double)v);
+    /* The same words as the worker's (control.c), whichever path it took */
+    char msg[240] = "error: ";
+    aether_param_explain(aether_engine_param_desc_rt(p->engine, node, param),
+                         node,
+                         v,
+                         msg + 7,
+                         sizeof(msg) - 7U);
     report(p, frame, msg);
   } else {
     return false; /* unknown node or param: the worker says exactly why */

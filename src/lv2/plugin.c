@@ -49,6 +49,7 @@ instantiate(const LV2_Descriptor* const     descriptor,
                                                         : AETHER_PLUGIN_SYNTH;
   p->rate   = rate;
   p->bypass = AETHER_DECLICK_FRAMES;
+  atomic_init(&p->edits_done, 0U);
   snprintf(p->status, sizeof(p->status), "ok");
 
   /* Every feature is optional: without them the default patch still runs

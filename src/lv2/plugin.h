@@ -14,6 +14,7 @@
 #include <lv2/worker/worker.h>
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -103,14 +104,16 @@ typedef struct {
   float                macro_last[AETHER_N_MACROS];
   uint32_t             bypass;     /**< wet gain * AETHER_DECLICK_FRAMES */
   bool                 collecting; /**< a COLLECT is scheduled */
+  uint32_t             edits_sent; /**< edits scheduled to the worker */
   char*                to_free[AETHER_MAX_TO_FREE];
   uint32_t             n_to_free;
   char                 status[512]; /**< last status, for patch:Get */
   uint32_t             blowups;     /**< engine blow-ups reported so far */
 
   /* Control side, serialized by `lock` (never taken by the audio thread) */
-  pthread_mutex_t lock;
-  AetherRing      replies; /**< control -> audio: AetherReply */
+  pthread_mutex_t   lock;
+  _Atomic(uint32_t) edits_done; /**< edits the worker has finished */
+  AetherRing        replies;    /**< control -> audio: AetherReply */
 } AetherPlugin;
 
 /* control.c: the control side (worker, state, instantiate) */

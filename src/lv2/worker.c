@@ -76,6 +76,8 @@ aether_plugin_work(LV2_Handle const                  instance,
         free(obj);
       }
     }
+    /* Every edit counts, whatever came of it (run() orders sets by it). */
+    atomic_fetch_add_explicit(&p->edits_done, 1U, memory_order_release);
     return LV2_WORKER_SUCCESS;
   }
   if (head.size > size - sizeof(head)) {

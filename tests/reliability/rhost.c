@@ -52,7 +52,10 @@ static bool
 ring_init(Ring* const r, const uint32_t min_size)
 {
   r->size = next_pow2(min_size < 64U ? 64U : min_size);
-  r->buf  = (uint8_t*)calloc(1, r->size);
+  r->buf  = (uint8_t*)malloc(r->size);
+  if (r->buf) {
+    memset(r->buf, 0, r->size); /* touch every page now, not in a cycle */
+  }
   atomic_init(&r->head, 0U);
   atomic_init(&r->tail, 0U);
   return r->buf != NULL;
@@ -911,7 +914,9 @@ cycle_at(RHost* const       host,
   }
   hook(0);
 
-  fill_control(host);
+  if (!host->options.leave_ports_null) {
+    fill_control(host); /* else posted messages wait */
+  }
   LV2_Atom_Sequence* const notify = (LV2_Atom_Sequence*)host->notify;
   notify->atom.type               = 0;
   notify->atom.size = host->options.notify_bytes - (uint32_t)sizeof(LV2_Atom);

@@ -48,7 +48,7 @@ typedef struct {
   uint32_t    control_bytes;    /**< control port buffer (64 KiB) */
   uint32_t    notify_bytes;     /**< notify port buffer (64 KiB) */
   uint32_t    post_bytes;       /**< queue of posted messages (1 MiB) */
-  bool        leave_ports_null; /**< never connect any port */
+  bool        leave_ports_null; /**< connect no port (posts wait) */
   RHostPlant  plant;            /**< a planted fault (none) */
 } RHostOptions;
 

@@ -380,7 +380,7 @@ test_bad_messages(void** state)
       { 0 },
       send_param,
       &big_param,
-      "error: tone_l.cutoff: 1e+09 is not a valid value",
+      "error: tone_l.cutoff: 1e+09 is out of range (20 to 20000)",
       1,
       false },
     { "unknown parameter",

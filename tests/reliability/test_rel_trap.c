@@ -14,8 +14,10 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -277,12 +279,15 @@ test_param_sets_midi_bypass_and_macros(void** state)
   assert_no_hits("parameters, MIDI, bypass, macros");
 }
 
-/* A thread restoring states while audio runs (threadSafeRestore). */
+/* A thread restoring states while audio runs (threadSafeRestore), at most
+   one per 8 audio cycles (a restore faster than the audio thread takes the
+   schedules would be refused as busy). */
 typedef struct {
   RHost*      host;
   const char* texts[2];
   uint32_t    n_restores;
   uint32_t    n_failed;
+  atomic_bool done;
 } Restorer;
 
 static void*
@@ -291,13 +296,18 @@ restore_main(void* const arg)
   Restorer* const r      = (Restorer*)arg;
   const LV2_URID  string = rhost_map(r->host, LV2_ATOM__String);
   for (uint32_t i = 0; i < r->n_restores; ++i) {
+    const uint64_t    next = rhost_cycles(r->host) + 8U;
     const char* const text = r->texts[i % 2];
     r->n_failed += rhost_restore(r->host, text, strlen(text) + 1U, string) !=
                    LV2_STATE_SUCCESS;
     char* const saved = rhost_save(r->host, NULL);
     r->n_failed += !saved;
     free(saved);
+    while (rhost_cycles(r->host) < next) {
+      sched_yield();
+    }
   }
+  atomic_store(&r->done, true);
   return NULL;
 }
 
@@ -317,10 +327,11 @@ test_state_restore_while_audio_runs(void** state)
   assert_non_null(echo);
   assert_non_null(fx);
 
-  Restorer  r = { host, { echo, fx }, 40, 0 };
+  Restorer r = { host, { echo, fx }, 40, 0, false };
+  atomic_init(&r.done, false);
   pthread_t thread;
   assert_int_equal(pthread_create(&thread, NULL, restore_main, &r), 0);
-  for (uint32_t c = 0; c < 4000; ++c) {
+  for (uint32_t c = 0; c < 2000 || !atomic_load(&r.done); ++c) {
     rhost_cycle(host, in2, out2, 64);
   }
   pthread_join(thread, NULL);

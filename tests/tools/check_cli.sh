@@ -215,7 +215,7 @@ has err.txt "aether render: preset urn:aether:preset:fx-default is not for urn:a
 expect 1 "$aether" render -i sine.wav --patch gain.ttl --set nope.gain=1 -o bad.wav
 has err.txt 'aether render: --set nope.gain=1: no node called "nope"'
 expect 1 "$aether" render -i sine.wav --patch gain.ttl --set g.gain=9 -o bad.wav
-has err.txt 'aether render: --set g.gain=9: node "g" (Gain): ae:gain 9 is out of range (0 to 4)'
+has err.txt 'aether render: --set g.gain=9: g.gain: 9 is out of range (0 to 4)'
 expect 1 "$aether" render -i sine.wav -o /nonexistent/out.wav
 contains err.txt "aether render: /nonexistent/out.wav: "
 expect 1 env LV2_PATH=/nonexistent "$aether" render -i sine.wav -o bad.wav
