@@ -48,12 +48,12 @@ audio_out_process(void* const                    self,
 }
 
 const AetherNodeType aether_node_audio_out = {
-  .name      = "AudioOut",
-  .label     = "Audio output",
-  .comment   = "The plugin's stereo audio output; a signal connected to the "
-               "left input only is sent to both channels.",
-  .inputs    = stereo_ports,
-  .n_inputs  = 2,
-  .flags     = AETHER_NODE_SINK,
-  .process   = audio_out_process,
+  .name     = "AudioOut",
+  .label    = "Audio output",
+  .comment  = "The plugin's stereo audio output; a signal connected to the "
+              "left input only is sent to both channels.",
+  .inputs   = stereo_ports,
+  .n_inputs = 2,
+  .flags    = AETHER_NODE_SINK,
+  .process  = audio_out_process,
 };

@@ -60,7 +60,6 @@ typedef struct {
   uint32_t rng;       /**< PRNG state */
 } Karplus;
 
-
 static void
 ks_reset(void* const self)
 {
@@ -92,9 +91,9 @@ ks_init(void* const self, const double rate)
   if (!s->line) {
     return AETHER_ERR_NO_MEMORY;
   }
-  s->mask          = len - 1U;
-  s->rate          = (float)rate;
-  s->seed = 1U; /* until the engine seeds it */
+  s->mask = len - 1U;
+  s->rate = (float)rate;
+  s->seed = 1U;   /* until the engine seeds it */
   ks_reset(self); /* usable even if the host skips reset */
   return AETHER_SUCCESS;
 }

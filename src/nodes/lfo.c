@@ -3,7 +3,6 @@
 
 #include "node_util.h"
 
-
 enum { LFO_RESET, LFO_N_INPUTS };
 enum { LFO_WAVE, LFO_RATE, LFO_DEPTH, LFO_PHASE, LFO_OFFSET, LFO_N_PARAMS };
 enum { LFO_SINE, LFO_TRIANGLE, LFO_SQUARE, LFO_SAMPLE_HOLD, LFO_SMOOTH };
@@ -49,7 +48,6 @@ typedef struct {
   uint32_t rng;        /**< PRNG state */
 } Lfo;
 
-
 static void
 lfo_reset(void* const self)
 {
@@ -65,10 +63,10 @@ lfo_reset(void* const self)
 static AetherStatus
 lfo_init(void* const self, const double rate)
 {
-  Lfo* const     s = (Lfo*)self;
-  s->inv_rate      = 1.0 / rate;
-  s->seed = 1U; /* until the engine seeds it */
-  lfo_reset(self); /* usable even if the host skips reset */
+  Lfo* const s = (Lfo*)self;
+  s->inv_rate  = 1.0 / rate;
+  s->seed      = 1U; /* until the engine seeds it */
+  lfo_reset(self);   /* usable even if the host skips reset */
   return AETHER_SUCCESS;
 }
 

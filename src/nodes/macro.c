@@ -6,11 +6,35 @@
 enum { MACRO_INDEX, MACRO_MIN, MACRO_MAX, MACRO_N_PARAMS };
 
 static const AetherParamDesc macro_params[] = {
-  { "index", "Macro", "", 1, AETHER_N_MACROS, 1, 0, AETHER_PARAM_INTEGER,
-    NULL, "Which host macro control (1 to 8)." },
-  { "min", "Minimum", "", -20000, 20000, 0, 0, AETHER_PARAM_CONTINUOUS, NULL,
+  { "index",
+    "Macro",
+    "",
+    1,
+    AETHER_N_MACROS,
+    1,
+    0,
+    AETHER_PARAM_INTEGER,
+    NULL,
+    "Which host macro control (1 to 8)." },
+  { "min",
+    "Minimum",
+    "",
+    -20000,
+    20000,
+    0,
+    0,
+    AETHER_PARAM_CONTINUOUS,
+    NULL,
     "Output when the macro is at 0." },
-  { "max", "Maximum", "", -20000, 20000, 1, 0, AETHER_PARAM_CONTINUOUS, NULL,
+  { "max",
+    "Maximum",
+    "",
+    -20000,
+    20000,
+    1,
+    0,
+    AETHER_PARAM_CONTINUOUS,
+    NULL,
     "Output when the macro is at 1." },
 };
 
@@ -26,12 +50,12 @@ macro_process(void* const                    self,
               const uint32_t                 n)
 {
   (void)self;
-  const int   index = (int)aether_param0(args, MACRO_INDEX) - 1;
-  const float v     = args->ctx->macros[index < 0 ? 0 : index];
-  const float lo    = aether_param0(args, MACRO_MIN);
-  const float hi    = aether_param0(args, MACRO_MAX);
-  const float y     = lo + v * (hi - lo);
-  float* const out  = args->out[0];
+  const int    index = (int)aether_param0(args, MACRO_INDEX) - 1;
+  const float  v     = args->ctx->macros[index < 0 ? 0 : index];
+  const float  lo    = aether_param0(args, MACRO_MIN);
+  const float  hi    = aether_param0(args, MACRO_MAX);
+  const float  y     = lo + v * (hi - lo);
+  float* const out   = args->out[0];
   for (uint32_t i = 0; i < n; ++i) {
     out[i] = y;
   }

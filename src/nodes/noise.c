@@ -2,7 +2,6 @@
 
 #include "node_util.h"
 
-
 enum { NOISE_COLOR, NOISE_AMP, NOISE_N_PARAMS };
 enum { COLOR_WHITE, COLOR_PINK };
 
@@ -35,7 +34,6 @@ typedef struct {
   float    b[7]; /**< pink filter state */
 } Noise;
 
-
 static void
 noise_reset(void* const self)
 {
@@ -50,9 +48,9 @@ static AetherStatus
 noise_init(void* const self, const double rate)
 {
   (void)rate;
-  Noise* const   s = (Noise*)self;
-  s->seed = 1U; /* until the engine seeds it */
-  noise_reset(self); /* usable even if the host skips reset */
+  Noise* const s = (Noise*)self;
+  s->seed        = 1U; /* until the engine seeds it */
+  noise_reset(self);   /* usable even if the host skips reset */
   return AETHER_SUCCESS;
 }
 

@@ -295,7 +295,7 @@ test_feedback_loop_process_reads_no_input(void** state)
   }
   AetherContext ctx;
   memset(&ctx, 0, sizeof(ctx));
-  ctx.rate = rate;
+  ctx.rate                    = rate;
   const float*      ins[2]    = { poison, poison };
   float*            outs[1]   = { out };
   const float*      values[4] = { params[0], params[1], params[2], params[3] };
