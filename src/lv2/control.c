@@ -122,6 +122,25 @@ aether_plugin_load_file(AetherPlugin* const p,
   return st;
 }
 
+void
+aether_plugin_explain(AetherPlugin* const p, const AetherBadValue* const bad)
+{
+  pthread_mutex_lock(&p->lock);
+  AetherGraph* const graph = aether_engine_graph(p->engine);
+  AetherHandle       h;
+  if (!aether_graph_find(graph, bad->node, &h)) {
+    const AetherNodeType* const type = aether_graph_node_type(graph, h);
+    const int i = aether_node_type_param_index(type, bad->param);
+    if (i >= 0) {
+      char why[240];
+      aether_param_explain(
+        &type->params[i], bad->node, bad->value, why, sizeof(why));
+      aether_plugin_reply_status(p, 0U, "error: %s", why);
+    }
+  }
+  pthread_mutex_unlock(&p->lock);
+}
+
 char*
 aether_plugin_patch_text(AetherPlugin* const p, AetherError* const err)
 {

@@ -54,11 +54,24 @@ forge_set_string(AetherPlugin* const p,
   lv2_atom_forge_pop(forge, &frm);
 }
 
+/* Append `text` to `buf` (of `size` bytes, always terminated). No printf
+   family on the audio thread. */
+static void
+append(char* const buf, const size_t size, const char* const text)
+{
+  size_t len = strlen(buf);
+  for (const char* c = text; *c && len + 1U < size; ++c) {
+    buf[len++] = *c;
+  }
+  buf[len] = '\0';
+}
+
 /* Set the status (kept for patch:Get) and send it on notify. */
 static void
 report(AetherPlugin* const p, const uint32_t frame, const char* const text)
 {
-  snprintf(p->status, sizeof(p->status), "%s", text);
+  p->status[0] = '\0';
+  append(p->status, sizeof(p->status), text);
   forge_set_string(p, frame, p->uris.ae_status, p->status);
 }
 
@@ -103,12 +116,13 @@ aether_messages_begin(AetherPlugin* const p)
      kept); say so once, marking the port with a NaN last value. */
   for (uint32_t i = 0; i < AETHER_N_MACROS; ++i) {
     if (p->macro[i] && !isfinite(*p->macro[i]) && !isnan(p->macro_last[i])) {
-      char msg[96];
-      snprintf(msg,
-               sizeof(msg),
-               "error: macro%u is not a finite number, ignored (the last "
-               "value is kept)",
-               i + 1U);
+      static const char* const names[AETHER_N_MACROS] = { "1", "2", "3", "4",
+                                                          "5", "6", "7", "8" };
+      char                     msg[96]                = "error: macro";
+      append(msg, sizeof(msg), names[i]);
+      append(msg,
+             sizeof(msg),
+             " is not a finite number, ignored (the last value is kept)");
       p->macro_last[i] = NAN;
       report(p, 0, msg);
     }
@@ -337,14 +351,21 @@ set_param_now(AetherPlugin* const          p,
   if (st == AETHER_SUCCESS) {
     forge_ack(p, frame, obj);
   } else if (st == AETHER_ERR_BAD_VALUE) {
-    /* The same words as the worker's (control.c), whichever path it took */
-    char msg[240] = "error: ";
-    aether_param_explain(aether_engine_param_desc_rt(p->engine, node, param),
-                         node,
-                         v,
-                         msg + 7,
-                         sizeof(msg) - 7U);
-    report(p, frame, msg);
+    /* The worker words it (numbers are no work for the audio thread);
+       without one, say it plainly. Not an edit: sets are not held back. */
+    AetherBadValue bad;
+    memset(&bad, 0, sizeof(bad));
+    append(bad.node, sizeof(bad.node), node);
+    append(bad.param, sizeof(bad.param), param);
+    bad.value = v;
+    if (!aether_plugin_schedule(p, AETHER_WORK_EXPLAIN, &bad, sizeof(bad))) {
+      char msg[200] = "error: ";
+      append(msg, sizeof(msg), node);
+      append(msg, sizeof(msg), ".");
+      append(msg, sizeof(msg), param);
+      append(msg, sizeof(msg), ": the value is not valid");
+      report(p, frame, msg);
+    }
   } else {
     return false; /* unknown node or param: the worker says exactly why */
   }

@@ -64,12 +64,21 @@ typedef enum {
   AETHER_WORK_EDIT    = 0,          /**< the message is an LV2_Atom */
   AETHER_WORK_COLLECT = 0x4AE70001, /**< take back what audio is done with */
   AETHER_WORK_FREE    = 0x4AE70002, /**< payload: a char* to free */
+  AETHER_WORK_EXPLAIN = 0x4AE70003, /**< payload: AetherBadValue */
 } AetherWorkKind;
 
 typedef struct {
   uint32_t kind; /**< AetherWorkKind */
   uint32_t size; /**< payload bytes */
 } AetherWorkHead;
+
+/** A parameter value run() refused: the worker words the error (the audio
+    thread formats no numbers). */
+typedef struct {
+  char  node[AETHER_MAX_NAME];
+  char  param[AETHER_MAX_NAME];
+  float value;
+} AetherBadValue;
 
 /** Texts the audio thread holds until the worker can free them. */
 #define AETHER_MAX_TO_FREE 64
@@ -149,6 +158,11 @@ aether_plugin_reply_status(AetherPlugin* p,
                            uint32_t      flags,
                            const char*   fmt,
                            ...);
+
+/** Reply why a parameter value run() refused is not valid, in the words
+    the worker uses for the sets it applies. Takes the lock. */
+void
+aether_plugin_explain(AetherPlugin* p, const AetherBadValue* bad);
 
 /** The current patch as Turtle (malloc'ed), or NULL. Takes the lock. */
 char*

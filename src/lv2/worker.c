@@ -26,7 +26,7 @@ aether_plugin_schedule(AetherPlugin* const  p,
            LV2_WORKER_SUCCESS;
   }
 
-  uint8_t buf[sizeof(AetherWorkHead) + 16U];
+  uint8_t buf[sizeof(AetherWorkHead) + sizeof(AetherBadValue)];
   if (size > sizeof(buf) - sizeof(AetherWorkHead)) {
     return false;
   }
@@ -101,6 +101,15 @@ aether_plugin_work(LV2_Handle const                  instance,
         char* text = NULL;
         memcpy(&text, payload, sizeof(text));
         free(text);
+      }
+      break;
+    case AETHER_WORK_EXPLAIN:
+      if (head.size == sizeof(AetherBadValue)) {
+        AetherBadValue bad;
+        memcpy(&bad, payload, sizeof(bad));
+        bad.node[sizeof(bad.node) - 1U]   = '\0';
+        bad.param[sizeof(bad.param) - 1U] = '\0';
+        aether_plugin_explain(p, &bad);
       }
       break;
   }

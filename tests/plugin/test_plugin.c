@@ -242,7 +242,7 @@ test_param_set_is_sample_accurate_and_acknowledged(void** state)
 
   /* Out of range: refused with a message, the value stays. */
   host_set_param(host, 0, "g", "gain", 40.0f);
-  render(host, left, right, 256, 256);
+  render(host, left, right, 512, 256); /* worded by the worker: next cycle */
   assert_non_null(strstr(host_status(host), "error: g.gain: 40"));
   assert_float_equal(left[100] / input[0][100], 1.5f, 1e-5f);
   host_free(host);
