@@ -104,6 +104,17 @@ measure_spectrum(const float* const x, const size_t n, double* const power)
   free(a);
 }
 
+/* Offset of a peak from its bin, from a parabola through the log powers. */
+static double
+peak_offset(const double* const power, const size_t k)
+{
+  const double a = log(power[k - 1] + 1e-300);
+  const double b = log(power[k] + 1e-300);
+  const double c = log(power[k + 1] + 1e-300);
+  const double d = a - 2.0 * b + c;
+  return d != 0.0 ? 0.5 * (a - c) / d : 0.0;
+}
+
 double
 measure_peak_hz(const double* const power, const size_t n, const double rate)
 {
@@ -113,11 +124,32 @@ measure_peak_hz(const double* const power, const size_t n, const double rate)
       best = k;
     }
   }
-  const double a = log(power[best - 1] + 1e-300);
-  const double b = log(power[best] + 1e-300);
-  const double c = log(power[best + 1] + 1e-300);
-  const double d = 0.5 * (a - c) / (a - 2.0 * b + c);
-  return ((double)best + d) * rate / (double)n;
+  return ((double)best + peak_offset(power, best)) * rate / (double)n;
+}
+
+double
+measure_fundamental_hz(const double* const power,
+                       const size_t        n,
+                       const double        rate,
+                       const double        floor_db)
+{
+  size_t best = 1;
+  for (size_t k = 1; k < n / 2; ++k) {
+    best = power[k] > power[best] ? k : best;
+  }
+  const double least = power[best] * pow(10.0, floor_db / 10.0);
+  for (size_t k = 2; k < n / 2; ++k) {
+    if (power[k] > 0.0 && power[k] >= least && power[k] >= power[k - 1] &&
+        power[k] >= power[k + 1]) {
+      // The lowest peak says which harmonic the strongest is; the strongest,
+      // sharper than a weak fundamental smeared by vibrato, gives the value.
+      const double lowest    = (double)k + peak_offset(power, k);
+      const double strongest = (double)best + peak_offset(power, best);
+      const double harmonic  = fmax(1.0, floor(strongest / lowest + 0.5));
+      return strongest / harmonic * rate / (double)n;
+    }
+  }
+  return 0.0;
 }
 
 double

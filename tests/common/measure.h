@@ -31,6 +31,17 @@ measure_spectrum(const float* x, size_t n, double* power);
 double
 measure_peak_hz(const double* power, size_t n, double rate);
 
+/** Fundamental frequency of a spectrum: the strongest peak divided by its
+    harmonic number, which the lowest peak within `floor_db` (negative) of
+    the strongest tells. This is the pitch a listener hears when the second
+    harmonic is the loudest partial, and it tells a note from the same note
+    an octave up. 0 if there is no peak. */
+double
+measure_fundamental_hz(const double* power,
+                       size_t        n,
+                       double        rate,
+                       double        floor_db);
+
 /** Power (linear) summed over bins within +- `width` bins of `hz`. */
 double
 measure_band_power(const double* power,

@@ -1,38 +1,87 @@
 #!/bin/sh
 # jalv plays the synth from MIDI on a JACK dummy backend: a sequencer client
-# loops an A4, jack_rec records the synth's output, which must be audible,
-# and JACK must report no xrun.
+# loops an A4, jack_rec records the synth's output, which must be audible and
+# at 440 Hz, and JACK must report no xrun while the synth plays.
+#
+# Every step waits for what it needs (server up, ports present) instead of
+# sleeping a fixed time, so a loaded machine makes the test slower, not red.
+# Xruns are counted from the moment the synth is connected and playing: the
+# ones JACK may report while clients register (its own graph reordering, before
+# any MIDI reaches the plugin) are printed but are not the plugin's doing.
 set -eu
-export LV2_PATH="$1:/usr/lib/lv2"
+export LV2_PATH="$1:/usr/lib/lv2"  # $2: the wav_pitch program
 server="aether-midi-$$"
 dir=$(mktemp -d)
 export JACK_DEFAULT_SERVER="$server"
-jackd -n "$server" -d dummy -r 48000 -p 256 > "$dir/jackd.log" 2>&1 &
-jack=$!
-cleanup() {
-  kill "$seq" "$synth" 2>/dev/null || true
-  kill "$jack" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$dir"
-}
+export JACK_NO_START_SERVER=1 # a client must never start a server of its own
+jack=0
 seq=0
 synth=0
+# Clients first, then the server, so JACK leaves nothing behind in /dev/shm.
+cleanup() {
+  exec 3>&- || true
+  for p in "$seq" "$synth"; do
+    [ "$p" -ne 0 ] && { kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; } || true
+  done
+  [ "$jack" -ne 0 ] && { kill "$jack" 2>/dev/null; wait "$jack" 2>/dev/null; } || true
+  rm -rf "$dir"
+}
 trap cleanup EXIT
-sleep 1
-(sleep 8 | jalv -n aesynth urn:aether:synth > "$dir/jalv.log" 2>&1) &
+
+# wait_port PORT: poll until the port exists (30 s at most).
+wait_port() {
+  i=0
+  until jack_lsp 2>/dev/null | grep -qx "$1"; do
+    i=$((i + 1))
+    [ "$i" -le 300 ] || { echo "port $1 never appeared"; cat "$dir"/*.log; exit 1; }
+    sleep 0.1
+  done
+}
+
+jackd -n "$server" -d dummy -r 48000 -p 256 > "$dir/jackd.log" 2>&1 &
+jack=$!
+i=0
+until jack_lsp > /dev/null 2>&1; do
+  i=$((i + 1))
+  [ "$i" -le 300 ] || { echo "jackd never started"; cat "$dir/jackd.log"; exit 1; }
+  sleep 0.1
+done
+
+# jalv reads commands from stdin: a fifo held open until the test ends.
+mkfifo "$dir/stdin"
+jalv -n aesynth urn:aether:synth < "$dir/stdin" > "$dir/jalv.log" 2>&1 &
 synth=$!
-sleep 2
+exec 3> "$dir/stdin"
 jack_midiseq seq 48000 0 69 24000 > /dev/null 2>&1 &
 seq=$!
-sleep 1
+wait_port aesynth:control
+wait_port aesynth:out_l
+wait_port seq:out
+sleep 1 # jalv activates its client just after registering the ports
+
+before=$(grep -ci xrun "$dir/jackd.log" || true)
 jack_connect seq:out aesynth:control
 jack_rec -f "$dir/out.wav" -d 2 -b 16 aesynth:out_l > /dev/null 2>&1
-stats=$(sox "$dir/out.wav" -n stat 2>&1)
-echo "$stats" | grep -E 'RMS +amplitude|Maximum amplitude'
-rms=$(echo "$stats" | awk '/^RMS +amplitude/ {print $3}')
+after=$(grep -ci xrun "$dir/jackd.log" || true)
+
+# Level and pitch of the loudest 8192 frames, by the spectrum's peak.
+[ -z "${AETHER_KEEP_WAV:-}" ] || cp "$dir/out.wav" "$AETHER_KEEP_WAV"
+read -r _ rms _ peak _ pitch <<END
+$("$2" "$dir/out.wav")
+END
+echo "recorded: RMS $rms, peak $peak, pitch $pitch Hz"
 awk -v r="$rms" 'BEGIN { exit !(r > 0.01) }' ||
   { echo "the synth is silent under jalv (RMS $rms)"; exit 1; }
-if grep -qi xrun "$dir/jackd.log"; then
-  cat "$dir/jackd.log"; echo "JACK reported xruns"; exit 1
+awk -v f="$pitch" 'BEGIN { exit !(f > 435 && f < 445) }' ||
+  { echo "the synth does not play A4 under jalv ($pitch Hz)"; exit 1; }
+
+if [ "$before" -ne 0 ]; then
+  echo "JACK reported $before xrun line(s) while clients registered:"
+  grep -i xrun "$dir/jackd.log"
 fi
-echo "jalv played the synth from JACK MIDI, no xrun"
+if [ "$after" -ne "$before" ]; then
+  cat "$dir/jackd.log"
+  echo "JACK reported xruns while the synth played"
+  exit 1
+fi
+echo "jalv played A4 from JACK MIDI for 2 s, no xrun"
