@@ -452,8 +452,10 @@ schedule_alloc(const uint32_t n_steps,
   sch->step_first = (uint8_t*)calloc(n_steps + 1U, 1U);
   sch->cc_maps =
     (AetherScheduleMap*)calloc(n_cc_maps + 1U, sizeof(AetherScheduleMap));
+  sch->src_keys =
+    (uint64_t*)calloc((n_steps + 1U) * AETHER_MAX_INPUTS, sizeof(uint64_t));
   if (!sch->steps || !sch->nodes || !sch->names || !sch->maps || !sch->sums ||
-      !sch->step_inst || !sch->step_first || !sch->cc_maps) {
+      !sch->step_inst || !sch->step_first || !sch->cc_maps || !sch->src_keys) {
     aether_schedule_free(sch);
     return NULL;
   }
@@ -461,8 +463,27 @@ schedule_alloc(const uint32_t n_steps,
   return sch;
 }
 
+/* What input `i` of unit `v` of node at position `p` reads, as a number
+   that is the same in two schedules only if the source is: the source
+   instance's serial and output, and whether it reads the sum of voices. */
+static uint64_t
+source_key(const AetherGraph* const graph,
+           Scratch* const           s,
+           const uint32_t           p,
+           const uint32_t           v,
+           const uint32_t           i)
+{
+  const GraphNode* const n   = node_at(graph, s, p);
+  const uint32_t         q   = s->pos[n->src[i].index];
+  const GraphNode* const src = node_at(graph, s, q);
+  const bool             sum = multi(graph, s, q) && !multi(graph, s, p);
+  const uint32_t         sv  = multi(graph, s, q) && !sum ? v : 0U;
+  return ((uint64_t)aether_graph_node_voice(src, sv)->serial << 8U) |
+         ((uint64_t)sum << 7U) | (uint64_t)(n->src_out[i] + 1U);
+}
+
 /* Resolve the arguments of a unit step into `slots` (n_inputs + n_outputs
-   + n_params pointers, packed). */
+   + n_params pointers, packed) and the sources of its inputs into `keys`. */
 static void
 resolve_args(const AetherGraph* const      graph,
              Scratch* const                s,
@@ -471,6 +492,7 @@ resolve_args(const AetherGraph* const      graph,
              const Plan* const             step,
              AetherInstance* const         inst,
              float** const                 slots,
+             uint64_t* const               keys,
              AetherProcessArgs* const      args)
 {
   const uint32_t              p     = step->p;
@@ -496,7 +518,8 @@ resolve_args(const AetherGraph* const      graph,
       if (step->kind != PROCESS_FEEDBACK) {
         uint32_t* buf = NULL;
         input_slot(graph, s, p, step->v, i, &buf);
-        in[i] = aether_buffer_pool_get(pool, *buf);
+        in[i]   = aether_buffer_pool_get(pool, *buf);
+        keys[i] = source_key(graph, s, p, step->v, i);
       }
     }
   }
@@ -683,7 +706,15 @@ aether_schedule_compile(AetherGraph* const         graph,
       (step->kind == WRITE_THEN_PROCESS || step->kind == WRITE_FEEDBACK)
         ? n->type->write
         : n->type->process;
-    resolve_args(graph, &s, pool, ctx, step, inst, slots, &out_step->args);
+    resolve_args(graph,
+                 &s,
+                 pool,
+                 ctx,
+                 step,
+                 inst,
+                 slots,
+                 sch->src_keys + (size_t)k * AETHER_MAX_INPUTS,
+                 &out_step->args);
     slots += n->type->n_inputs + n->type->n_outputs + n->type->n_params;
 
     /* Release what no later step reads: inputs read for the last time here,
@@ -784,6 +815,9 @@ aether_schedule_free(AetherSchedule* const schedule)
     free(schedule->step_inst);
     free(schedule->step_first);
     free(schedule->ptrs);
+    free(schedule->src_keys);
+    free(schedule->ramp_out);
+    free(schedule->ramp_in);
     free(schedule);
   }
 }

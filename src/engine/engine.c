@@ -24,6 +24,7 @@ aether_engine_new(const double rate)
   for (uint32_t v = 0; v < AETHER_MAX_VOICES; ++v) {
     e->ctx.voice_midi[v] = e->voice_midi[v];
   }
+  e->ramp = AETHER_DECLICK_FRAMES;
   memset(e->cc_value, 0xFF, sizeof(e->cc_value));
   memset(e->cc_any, 0xFF, sizeof(e->cc_any));
   atomic_init(&e->frames, 0U);
@@ -183,6 +184,10 @@ aether_engine_commit(AetherEngine* const e, AetherError* const err)
   }
   sch->updates   = updates;
   sch->n_updates = n_updates;
+  if (aether_schedule_find_ramps(e->latest, sch)) {
+    aether_schedule_free(sch);
+    return aether_error(err, AETHER_ERR_NO_MEMORY, "out of memory");
+  }
 
   /* The audio thread has never seen new instances: set them up directly. */
   uint32_t k = 0;

@@ -80,22 +80,27 @@ struct AetherEngineImpl {
   uint32_t        in_flight; /**< sent, not yet collected */
 
   /* Audio thread */
-  AetherContext   ctx;
-  AetherSchedule* current;
-  AetherSchedule* pending; /**< waiting for the fade-out */
-  uint32_t        level;   /**< output gain * AETHER_DECLICK_FRAMES */
-  bool            muted;
-  bool            params_idle; /**< no parameter moves: skip the ticks */
-  AetherMidiEvent midi[AETHER_MAX_MIDI_EVENTS];
-  uint32_t        n_midi;
-  uint8_t         cc_value[16][128]; /**< last controller values, 255: none */
-  uint8_t         cc_any[128];       /**< last value on any channel */
-  AetherVoice     voice[AETHER_MAX_VOICES];
-  uint64_t        voice_clock;
-  bool            pedal;
-  AetherMidiEvent voice_midi[AETHER_MAX_VOICES][AETHER_MAX_VOICE_EVENTS];
-  uint32_t        n_voice_midi[AETHER_MAX_VOICES];
+  AetherContext     ctx;
+  AetherSchedule*   current;
+  AetherSchedule*   pending; /**< waiting for the fade-out */
+  uint32_t          level;   /**< output gain * AETHER_DECLICK_FRAMES */
+  uint32_t          ramp; /**< re-routed inputs' gain * AETHER_DECLICK_FRAMES */
+  const AetherRamp* ramps_in; /**< of `current`, until they reach full gain */
+  uint32_t          n_ramps_in;
+  bool              muted;
+  bool              params_idle; /**< no parameter moves: skip the ticks */
+  AetherMidiEvent   midi[AETHER_MAX_MIDI_EVENTS];
+  uint32_t          n_midi;
+  uint8_t           cc_value[16][128]; /**< last controller values, 255: none */
+  uint8_t           cc_any[128];       /**< last value on any channel */
+  AetherVoice       voice[AETHER_MAX_VOICES];
+  uint64_t          voice_clock;
+  bool              pedal;
+  AetherMidiEvent   voice_midi[AETHER_MAX_VOICES][AETHER_MAX_VOICE_EVENTS];
+  uint32_t          n_voice_midi[AETHER_MAX_VOICES];
   _Alignas(AETHER_ALIGN) float in_copy[2][AETHER_BUFFER_SIZE];
+  _Alignas(AETHER_ALIGN) float ramp_buf[AETHER_MAX_INPUTS][AETHER_BUFFER_SIZE];
+  float ramp_gain[AETHER_BUFFER_SIZE]; /**< per frame of the chunk */
 
   /* Published counters */
   _Atomic(uint64_t) frames;

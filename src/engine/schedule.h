@@ -59,6 +59,14 @@ typedef struct {
   AetherInstanceRange insts; /**< the node's instances */
 } AetherScheduleName;
 
+/** An input of a step whose source an edit changed: ramped through zero
+    across the declick, so a node that stores its input (a delay, a reverb)
+    does not keep a step to play back later. */
+typedef struct {
+  uint32_t step;  /**< step index */
+  uint32_t input; /**< input index */
+} AetherRamp;
+
 typedef struct AetherScheduleImpl AetherSchedule;
 
 struct AetherScheduleImpl {
@@ -87,6 +95,12 @@ struct AetherScheduleImpl {
   uint64_t              signature;  /**< of the sub-graph feeding outputs */
   AetherInstance**      dead;       /**< freed with this schedule (control) */
   uint32_t              n_dead;
+  uint64_t*             src_keys;  /**< per step and input: source, 0: none */
+  const AetherSchedule* ramp_prev; /**< the schedule `ramp_out` refers to */
+  AetherRamp*           ramp_out;  /**< inputs of ramp_prev to fade out */
+  uint32_t              n_ramp_out;
+  AetherRamp*           ramp_in; /**< inputs of this one to fade in */
+  uint32_t              n_ramp_in;
 };
 
 /** Compile `graph` into a new schedule whose buffers come from `pool` and
@@ -103,6 +117,12 @@ aether_schedule_compile(AetherGraph*         graph,
     thread, only once the audio thread has finished with it. */
 void
 aether_schedule_free(AetherSchedule* schedule);
+
+/** Compare `next` with `prev`, the schedule it will replace, and list the
+    inputs of the instances they share whose source changed: the ones to
+    fade out in `prev` and to fade in in `next`. Off the audio thread. */
+AetherStatus
+aether_schedule_find_ramps(const AetherSchedule* prev, AetherSchedule* next);
 
 /** Find a node by name with a binary search (real-time safe). */
 const AetherScheduleName*

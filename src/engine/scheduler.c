@@ -14,7 +14,14 @@
    silence and fades in over the same time. The gain moves by 1/64 per
    frame, so the fade adds at most |x|/64 to any step between two samples.
    Edits that leave the output's sub-graph alone swap at once: that output
-   stays bit-identical. */
+   stays bit-identical.
+
+   A node that stores its input (a delay line, a reverb tank) would keep the
+   jump of a re-routed input and play it back after the fade. So the inputs
+   an edit re-routes are ramped too, on the same 1/64 per frame, one gain
+   moving at a time so the bound holds: the old schedule's re-routed inputs
+   ramp down, then the output fades out, the swap, the output fades in, then
+   the new schedule's re-routed inputs ramp up. */
 
 static void
 reset_nodes(const AetherSchedule* const sch)
@@ -97,10 +104,15 @@ apply_cc(AetherEngine* const e, const uint32_t cc, const uint32_t channel)
   }
 }
 
+/* `faded`: the old schedule faded out, its re-routed inputs too. */
 static void
-swap_in(AetherEngine* const e, AetherSchedule* const next)
+swap_in(AetherEngine* const e, AetherSchedule* const next, const bool faded)
 {
   AetherSchedule* const old = e->current;
+  const bool ramp = faded && next->n_ramp_in && next->ramp_prev == old;
+  e->ramp         = ramp ? 0U : AETHER_DECLICK_FRAMES;
+  e->ramps_in     = ramp ? next->ramp_in : NULL;
+  e->n_ramps_in   = ramp ? next->n_ramp_in : 0U;
   if (!old || old->voices != next->voices) {
     aether_voices_reset(e);
   }
@@ -144,11 +156,12 @@ drain_commands(AetherEngine* const e)
         if (!e->current || !e->ctx.frame) {
           /* Before the first frame there is nothing to declick: the
              latest patch plays from the first frame. */
-          swap_in(e, (AetherSchedule*)cmd.ptr);
+          swap_in(e, (AetherSchedule*)cmd.ptr, false);
           e->level = e->muted ? 0U : AETHER_DECLICK_FRAMES;
         } else if (!e->level ||
-                   same_output(e->current, (AetherSchedule*)cmd.ptr)) {
-          swap_in(e, (AetherSchedule*)cmd.ptr);
+                   (same_output(e->current, (AetherSchedule*)cmd.ptr) &&
+                    !e->ramps_in)) {
+          swap_in(e, (AetherSchedule*)cmd.ptr, false);
         } else {
           e->pending = (AetherSchedule*)cmd.ptr;
         }
@@ -174,17 +187,46 @@ drain_commands(AetherEngine* const e)
   }
 }
 
-/* Run every step. While no parameter of any node moves (the usual case),
-   a step is one indirect call on sequential memory; otherwise parameters
-   are ticked by each instance's first step, until they all settle. */
+/* Run a step with its re-routed inputs scaled by the ramp gain. */
+static void
+run_ramped(AetherEngine* const     e,
+           const AetherStep* const step,
+           const uint32_t          n_inputs,
+           const AetherRamp* const ramps,
+           const uint32_t          n_ramps,
+           const uint32_t          n)
+{
+  AetherProcessArgs args = step->args;
+  const float*      in[AETHER_MAX_INPUTS];
+  memcpy(in, args.in, n_inputs * sizeof(*in));
+  for (uint32_t r = 0; r < n_ramps; ++r) {
+    const uint32_t j                = ramps[r].input;
+    float* const restrict dst       = e->ramp_buf[j];
+    const float* const restrict src = in[j];
+    for (uint32_t i = 0; i < n; ++i) {
+      dst[i] = src[i] * e->ramp_gain[i];
+    }
+    in[j] = dst;
+  }
+  args.in = in;
+  step->func(step->self, &args, n);
+}
+
+/* Run every step. While no parameter of any node moves and no input ramps
+   (the usual case), a step is one indirect call on sequential memory;
+   otherwise parameters are ticked by each instance's first step, until they
+   all settle, and ramped inputs are scaled on the way in. */
 static void
 run_steps(AetherEngine* const         e,
           const AetherSchedule* const sch,
+          const AetherRamp* const     ramps,
+          const uint32_t              n_ramps,
           const uint32_t              n)
 {
   AetherStep* const steps   = sch->steps;
   const uint32_t    n_steps = sch->n_steps;
-  if (e->params_idle) {
+  const bool        idle    = e->params_idle;
+  if (idle && !n_ramps) {
     for (uint32_t k = 0; k < n_steps; ++k) {
       steps[k].func(steps[k].self, &steps[k].args, n);
     }
@@ -192,22 +234,75 @@ run_steps(AetherEngine* const         e,
   }
 
   uint32_t active = 0;
+  uint32_t r      = 0;
   for (uint32_t k = 0; k < n_steps; ++k) {
     AetherStep* const     step = &steps[k];
     AetherInstance* const inst = sch->step_inst[k];
-    if (sch->step_first[k]) {
-      if (inst->active) {
-        aether_instance_tick(inst, n);
-        active |= inst->active;
-      } else {
-        inst->moving = 0;
+    if (!idle) {
+      if (sch->step_first[k]) {
+        if (inst->active) {
+          aether_instance_tick(inst, n);
+          active |= inst->active;
+        } else {
+          inst->moving = 0;
+        }
       }
+      step->args.moving = inst->moving;
     }
-    step->args.moving = inst->moving;
-    step->func(step->self, &step->args, n);
+    if (r < n_ramps && ramps[r].step == k) {
+      uint32_t end = r;
+      while (end < n_ramps && ramps[end].step == k) {
+        ++end;
+      }
+      run_ramped(e, step, inst->type->n_inputs, ramps + r, end - r, n);
+      r = end;
+    } else {
+      step->func(step->self, &step->args, n);
+    }
   }
-  /* Nothing left to fill: every step's moving mask is 0 now. */
-  e->params_idle = !active;
+  if (!idle) {
+    /* Nothing left to fill: every step's moving mask is 0 now. */
+    e->params_idle = !active;
+  }
+}
+
+/* The inputs to ramp now and where their gain goes: the new schedule's up
+   once the output has faded in (finished before anything else), else the
+   old one's down before the output fades out for a swap. */
+static const AetherRamp*
+ramp_plan(const AetherEngine* const e,
+          uint32_t* const           n,
+          uint32_t* const           target)
+{
+  if (e->ramps_in) {
+    const bool up = e->level == AETHER_DECLICK_FRAMES || e->muted;
+    *n            = e->n_ramps_in;
+    *target       = up ? AETHER_DECLICK_FRAMES : e->ramp;
+    return e->ramps_in;
+  }
+  const AetherSchedule* const next = e->pending;
+  if (next && next->n_ramp_out && next->ramp_prev == e->current) {
+    *n      = next->n_ramp_out;
+    *target = 0U;
+    return next->ramp_out;
+  }
+  *n      = 0U;
+  *target = AETHER_DECLICK_FRAMES;
+  return NULL;
+}
+
+/* Per-frame gains of the ramped inputs over the next `len` frames. */
+static void
+plan_ramp_gains(AetherEngine* const e,
+                const uint32_t      len,
+                const uint32_t      target)
+{
+  const float scale = 1.0f / (float)AETHER_DECLICK_FRAMES;
+  for (uint32_t i = 0; i < len; ++i) {
+    e->ramp += e->ramp < target;
+    e->ramp -= e->ramp > target;
+    e->ramp_gain[i] = (float)e->ramp * scale;
+  }
 }
 
 /* Ramp the output gain one step per frame towards `target`. */
@@ -285,12 +380,20 @@ aether_engine_process(AetherEngine* const e,
   }
 
   for (uint32_t done = 0; done < n;) {
-    if (e->pending && !e->level) {
-      swap_in(e, e->pending);
+    uint32_t          n_ramps     = 0;
+    uint32_t          ramp_target = 0;
+    const AetherRamp* ramps       = ramp_plan(e, &n_ramps, &ramp_target);
+    /* A pending swap fades the output out once the inputs have ramped. */
+    bool ramping = e->ramps_in || (ramps && e->ramp);
+    if (e->pending && !e->level && !ramping) {
+      swap_in(e, e->pending, true);
+      ramps   = ramp_plan(e, &n_ramps, &ramp_target);
+      ramping = e->ramps_in;
     }
 
+    const bool     waits = e->pending && !ramping;
     const uint32_t target =
-      (e->muted || e->pending || !e->current) ? 0U : AETHER_DECLICK_FRAMES;
+      (e->muted || waits || !e->current) ? 0U : AETHER_DECLICK_FRAMES;
     uint32_t len = n - done;
     if (e->level != target) {
       /* Stop the chunk where the fade ends, so a pending swap happens at
@@ -298,6 +401,12 @@ aether_engine_process(AetherEngine* const e,
       const uint32_t dist =
         e->level > target ? e->level - target : target - e->level;
       len = len < dist ? len : dist;
+    }
+    if (ramps) {
+      /* Likewise where the input ramp ends. */
+      const uint32_t dist =
+        e->ramp > ramp_target ? e->ramp - ramp_target : ramp_target - e->ramp;
+      len = dist && len > dist ? dist : len;
     }
 
     float* const chunk_out[2] = { out[0] + done, out[1] + done };
@@ -313,8 +422,15 @@ aether_engine_process(AetherEngine* const e,
       e->ctx.n_voice_midi[v] = done ? 0U : e->n_voice_midi[v];
     }
 
+    if (ramps) {
+      plan_ramp_gains(e, len, ramp_target);
+    }
     if (e->current && (e->level || target)) {
-      run_steps(e, e->current, len);
+      run_steps(e, e->current, ramps, n_ramps, len);
+    }
+    if (e->ramps_in && e->ramp == AETHER_DECLICK_FRAMES) {
+      e->ramps_in   = NULL; /* ramped in: the fast path again */
+      e->n_ramps_in = 0U;
     }
     if (e->level != AETHER_DECLICK_FRAMES || target != e->level) {
       apply_fade(e, chunk_out, len, target);

@@ -238,7 +238,9 @@ test_random_edits_match_reference_model(void** state)
       ++commits;
       check_schedule_order(e->latest, &m);
       float* const out[2] = { left, right };
-      for (int b = 0; b < 3; ++b) {
+      /* Enough for the slowest swap: the last edit's fade-in and input
+         ramp, this one's input ramp and fade-out, 64 frames each. */
+      for (int b = 0; b < 5; ++b) {
         aether_engine_process(e, NULL, out, 64);
       }
       aether_engine_collect(e);

@@ -443,6 +443,72 @@ test_edit_on_the_output_path_is_declicked(void** state)
   aether_engine_free(e);
 }
 
+/* Render the re-routing of a delay's input from a constant +1 to a
+   constant -1, with the host's block partition `block` (0: random). */
+static void
+render_rerouted_delay(float* const left, const uint32_t n, const uint32_t block)
+{
+  AetherEngine* const e   = aether_engine_new(RATE);
+  const AetherHandle  pos = add(e, &test_ramp, "pos");
+  const AetherHandle  neg = add(e, &test_ramp, "neg");
+  const AetherHandle  d   = add(e, &test_delay, "d");
+  const AetherHandle  o   = add(e, &test_out, "o");
+  set(e, pos, 0, 1.0f);
+  set(e, neg, 0, -1.0f);
+  set(e, d, 0, 300.0f);
+  connect(e, pos, 0, d, 0);
+  connect(e, d, 0, o, 0);
+  commit(e);
+
+  float* const right = (float*)calloc(n, sizeof(float));
+  assert_non_null(right);
+  render(e, left, right, 500, block);
+
+  AetherError err = { AETHER_SUCCESS, "" };
+  assert_int_equal(aether_graph_disconnect(aether_engine_graph(e), d, 0, &err),
+                   AETHER_SUCCESS);
+  connect(e, neg, 0, d, 0);
+  commit(e);
+  render(e, left + 500, right + 500, n - 500, block);
+  free(right);
+  aether_engine_free(e);
+}
+
+/* The declick fades the output, and the input a delay stores is ramped too:
+   the jump from +1 to -1 it would otherwise play back 300 frames later
+   (after the fade is over) moves by 1/64 per frame like the fade. */
+static void
+test_rerouted_delay_input_is_ramped(void** state)
+{
+  (void)state;
+  enum { N = 1200 };
+  float* const left  = (float*)calloc(N, sizeof(float));
+  float* const other = (float*)calloc(N, sizeof(float));
+  assert_non_null(left);
+  assert_non_null(other);
+  render_rerouted_delay(left, N, 0);
+
+  /* From the edit on (the delay's first output jumps from silence). */
+  float max_step = 0.0f;
+  for (int i = 500; i < N; ++i) {
+    max_step = fmaxf(max_step, fabsf(left[i] - left[i - 1]));
+  }
+  printf("re-routed delay input: largest step %.4f (bound %.4f)\n",
+         (double)max_step,
+         1.0 / AETHER_DECLICK_FRAMES);
+  assert_true(max_step <= 1.0f / AETHER_DECLICK_FRAMES + 1e-6f);
+  assert_true(left[499] == 1.0f);    /* the old input, delayed */
+  assert_true(left[N - 1] == -1.0f); /* the new one, at full level */
+
+  /* The same frames whatever the host's blocks. */
+  render_rerouted_delay(other, N, 64);
+  assert_memory_equal(left, other, N * sizeof(float));
+  render_rerouted_delay(other, N, 1);
+  assert_memory_equal(left, other, N * sizeof(float));
+  free(left);
+  free(other);
+}
+
 static void
 test_mute_fades_and_unmute_returns(void** state)
 {
@@ -665,6 +731,7 @@ main(void)
     cmocka_unit_test(test_edit_off_the_output_path_keeps_output_bit_identical),
     cmocka_unit_test(test_node_state_survives_edits),
     cmocka_unit_test(test_edit_on_the_output_path_is_declicked),
+    cmocka_unit_test(test_rerouted_delay_input_is_ramped),
     cmocka_unit_test(test_mute_fades_and_unmute_returns),
     cmocka_unit_test(test_full_ring_is_reported_and_recovers),
     cmocka_unit_test(test_removed_nodes_are_freed_after_retirement),

@@ -8,6 +8,7 @@ export JACK_NO_START_SERVER=1 # a client must never start a server of its own
 jackd -n "$server" -d dummy -r 48000 -p 256 > /dev/null 2>&1 &
 jack=$!
 trap 'kill $jack 2>/dev/null; wait $jack 2>/dev/null || true' EXIT
+trap 'exit 1' HUP INT TERM # a timeout still stops the server
 # Wait for the server (30 s at most) rather than sleep a fixed time.
 i=0
 until JACK_DEFAULT_SERVER="$server" jack_lsp > /dev/null 2>&1; do
