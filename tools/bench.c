@@ -1045,19 +1045,31 @@ bench_scheduler(Bench* const b)
       const uint32_t n = sizes[s];
       say(o, "scheduler: %s of %u nodes", dag ? "DAG" : "chain", n);
 
+      /* The chain twice: as the engine runs it (its gains fused into one
+         step) and node by node, for the scheduling overhead per node. */
       EngineRun*  r = engine_run_new();
+      EngineRun*  u = dag ? NULL : engine_run_new();
       AetherError err;
       aether_error_clear(&err);
-      if (!r ||
+      if (u) {
+        aether_engine_set_fusion(u->engine, false);
+      }
+      if (!r || (!dag && !u) ||
           (dag ? build_dag(r->graph, n, &err)
                : build_chain(r->graph, n, &err)) ||
-          engine_run_start(r, &err)) {
+          engine_run_start(r, &err) ||
+          (u &&
+           (build_chain(u->graph, n, &err) || engine_run_start(u, &err)))) {
         fprintf(stderr, "bench: %s\n", err.message);
         b->failed = true;
         engine_run_free(r);
+        engine_run_free(u);
         return;
       }
       engine_warm(r, 16U);
+      if (u) {
+        engine_warm(u, 16U);
+      }
 
       KernelLoop* const kl = kernel_loop_new(dag, n);
       FusedChain* const fc = dag ? NULL : fused_chain_new(n);
@@ -1068,25 +1080,30 @@ bench_scheduler(Bench* const b)
         fused_chain_free(fc);
         fused_dag_free(fd);
         engine_run_free(r);
+        engine_run_free(u);
         return;
       }
 
       Timer te = { run_engine_block, r, 0U, { 0.0 } };
+      Timer tu = { run_engine_block, u ? u : r, 0U, { 0.0 } };
       Timer tk = { run_kernel_loop, kl, 0U, { 0.0 } };
       Timer tf = { dag ? run_fused_dag : run_fused_chain,
                    dag ? (void*)fd : (void*)fc,
                    0U,
                    { 0.0 } };
-      Timer* const all[3] = { &te, &tk, &tf };
-      measure(o, all, 3U);
+      Timer* const all[4] = { &te, &tk, &tf, &tu };
+      measure(o, all, u ? 4U : 3U);
 
-      const double inv  = 1.0 / (double)n;
-      const Stat   e    = stat_of(te.ns, o->reps);
-      const Stat   over = stat_combine(te.ns, tk.ns, 1.0, inv, o->reps);
-      Row* const   row  = table_row(t);
+      /* Without fusion (the DAG has none), the engine node by node. */
+      const double* const apart = u ? tu.ns : te.ns;
+      const double        inv   = 1.0 / (double)n;
+      const Stat          e     = stat_of(te.ns, o->reps);
+      const Stat          over  = stat_combine(apart, tk.ns, 1.0, inv, o->reps);
+      Row* const          row   = table_row(t);
       row_text(row, "graph", "%s", dag ? "dag" : "chain");
       row_num(row, "n", (double)n, 0);
       row_stat(row, "engine_ns", e, 0);
+      row_stat(row, "unfused_ns", stat_of(apart, o->reps), 0);
       row_stat(row, "fused_ns", stat_of(tf.ns, o->reps), 0);
       row_stat(row, "kernels_ns", stat_of(tk.ns, o->reps), 0);
       row_stat(row, "ns_per_node", stat_scale(e, inv), 2);
@@ -1103,6 +1120,7 @@ bench_scheduler(Bench* const b)
       fused_chain_free(fc);
       fused_dag_free(fd);
       engine_run_free(r);
+      engine_run_free(u);
     }
   }
 
@@ -1123,12 +1141,15 @@ bench_scheduler(Bench* const b)
     "chain: in -> N Gain nodes (gains 0.8 and 1.25 alternating) -> out. "
     "dag: N Mixer nodes, node k mixing node k-1 and a random one of the "
     "15 before it at gain 0.5 (seeded). engine_ns: aether_engine_process() "
-    "of one 64-frame block, all included. fused_ns: the same arithmetic as "
-    "one hand-written loop (the DAG over pre-resolved pointers, the chain in "
-    "place in one buffer). kernels_ns: the node's own process function "
-    "called N times on cache-resident buffers, no engine. "
-    "overhead_ns_per_node = (engine - kernels) / N: what scheduling adds "
-    "above the kernels. Per-node figures are computed per repetition.");
+    "of one 64-frame block, all included (the chain's gains fused into one "
+    "step, as the engine runs them). unfused_ns: the same with fusion off, "
+    "one step per node (the DAG: the same as engine_ns). fused_ns: the same "
+    "arithmetic as one hand-written loop (the DAG over pre-resolved "
+    "pointers, the chain in place in one buffer). kernels_ns: the node's own "
+    "process function called N times on cache-resident buffers, no engine. "
+    "overhead_ns_per_node = (unfused - kernels) / N: what scheduling adds "
+    "above the kernels, node by node. Per-node figures are computed per "
+    "repetition.");
 }
 
 /* ------------------------------------------------------------------------

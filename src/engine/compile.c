@@ -5,6 +5,7 @@
    buffers by liveness and resolves every pointer into a flat array of
    steps. */
 
+#include "fuse.h"
 #include "schedule.h"
 
 #include <stdio.h>
@@ -600,10 +601,44 @@ find_last_uses(const AetherGraph* const graph,
   }
 }
 
+/* Fuse chains of scaling nodes, given how many readers the first output of
+   each step's node has in the graph (shared nodes only). */
+static uint32_t
+fuse(const AetherGraph* const graph,
+     Scratch* const           s,
+     const Plan* const        plan,
+     AetherSchedule* const    sch,
+     const uint32_t           n_steps)
+{
+  uint32_t* const count   = (uint32_t*)calloc(s->n + 1U, sizeof(uint32_t));
+  uint32_t* const readers = (uint32_t*)calloc(n_steps + 1U, sizeof(uint32_t));
+  uint32_t        result  = n_steps;
+  if (count && readers) {
+    for (uint32_t p = 0; p < s->n; ++p) {
+      const GraphNode* const n = node_at(graph, s, p);
+      for (uint32_t i = 0; i < n->type->n_inputs; ++i) {
+        if (aether_graph_edge_set(n->src[i]) && n->src_out[i] == 0U) {
+          ++count[s->pos[n->src[i].index]];
+        }
+      }
+    }
+    for (uint32_t k = 0; k < n_steps; ++k) {
+      const uint32_t p = plan[k].p;
+      readers[k] =
+        plan[k].kind == PROCESS && !multi(graph, s, p) ? count[p] : 0U;
+    }
+    result = aether_fuse_scale_chains(sch, readers, n_steps);
+  }
+  free(count);
+  free(readers);
+  return result;
+}
+
 AetherStatus
 aether_schedule_compile(AetherGraph* const         graph,
                         AetherBufferPool* const    pool,
                         const AetherContext* const ctx,
+                        const bool                 fuse_chains,
                         AetherSchedule** const     out,
                         AetherError* const         err)
 {
@@ -740,7 +775,7 @@ aether_schedule_compile(AetherGraph* const         graph,
                         pool->capacity);
   }
 
-  sch->n_steps   = n_steps;
+  sch->n_steps   = fuse_chains ? fuse(graph, &s, plan, sch, n_steps) : n_steps;
   sch->n_buffers = pool->high_water;
   sch->voices    = s.voices;
 
@@ -818,6 +853,8 @@ aether_schedule_free(AetherSchedule* const schedule)
     free(schedule->src_keys);
     free(schedule->ramp_out);
     free(schedule->ramp_in);
+    free(schedule->fused);
+    free(schedule->fused_members);
     free(schedule);
   }
 }

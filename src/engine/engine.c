@@ -178,7 +178,8 @@ aether_engine_commit(AetherEngine* const e, AetherError* const err)
   }
 
   AetherSchedule* sch = NULL;
-  if ((st = aether_schedule_compile(g, &e->pool, &e->ctx, &sch, err))) {
+  if ((st = aether_schedule_compile(
+         g, &e->pool, &e->ctx, !e->no_fusion, &sch, err))) {
     free(updates);
     return st;
   }
@@ -269,6 +270,12 @@ aether_engine_set_param(AetherEngine* const e,
     n->param_dirty &= ~(1U << param);
   }
   return AETHER_SUCCESS;
+}
+
+void
+aether_engine_set_fusion(AetherEngine* const e, const bool on)
+{
+  e->no_fusion = !on;
 }
 
 AetherStatus

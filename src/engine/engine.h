@@ -64,6 +64,12 @@ aether_engine_set_param(AetherEngine* engine,
                         float         value,
                         AetherError*  err);
 
+/** Control side: run chains of scaling nodes (gains) as one step, the
+    default, or node by node. The output is bit-identical either way: for
+    benchmarks and tests. Takes effect at the next commit. */
+void
+aether_engine_set_fusion(AetherEngine* engine, bool on);
+
 /** Control side: mute or unmute the output (declicked). */
 AetherStatus
 aether_engine_set_mute(AetherEngine* engine, bool mute);

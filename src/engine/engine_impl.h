@@ -78,6 +78,7 @@ struct AetherEngineImpl {
   AetherGraph*    graph;
   AetherSchedule* latest;    /**< newest schedule sent */
   uint32_t        in_flight; /**< sent, not yet collected */
+  bool            no_fusion; /**< compile node by node */
 
   /* Audio thread */
   AetherContext     ctx;

@@ -90,6 +90,13 @@ typedef enum {
   /** Writes to the host output (ctx->host_out): what such a node depends on
       is "the path to an output" for declicking edits. */
   AETHER_NODE_SINK = 1U << 1U,
+
+  /** Output 0 is input 0 times parameter 0 (per sample while it moves,
+      else its first value), one float multiply per sample, whenever the
+      other inputs are unconnected. The engine may then run a chain of such
+      nodes as one step (same multiplies in the same order: bit-identical)
+      without calling `process`. */
+  AETHER_NODE_SCALE = 1U << 2U,
 } AetherNodeFlags;
 
 /** A node type: descriptors plus a small vtable. */

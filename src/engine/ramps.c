@@ -8,35 +8,29 @@
 #include "schedule.h"
 
 #include <stdlib.h>
-#include <string.h>
 
-_Static_assert(sizeof(AetherProcessFunc) == sizeof(uintptr_t),
-               "function pointers are compared as integers");
-
-/* A step of the previous schedule, found by its instance and function. */
+/* What one instance reads in one step of a schedule: a step is one
+   instance's, or a fused chain's (fuse.h), whose members each read one
+   input; a gain inside the chain is ramped at the chain's input (the chain
+   is linear, so that scales the member's input the same). */
 typedef struct {
-  const void*       self;
-  AetherProcessFunc func;
-  uint32_t          step;
-} StepKey;
+  const AetherInstance* inst;
+  uint32_t              write; /**< 1: the write step of a delay node */
+  uint32_t              step;
+  uint32_t              head; /**< 1: inputs map to the step's inputs */
+  const uint64_t*       keys; /**< sources of its inputs */
+  uint32_t              n_keys;
+} Reader;
 
 static int
-key_cmp(const void* const a, const void* const b)
+reader_cmp(const void* const a, const void* const b)
 {
-  const StepKey* const x = (const StepKey*)a;
-  const StepKey* const y = (const StepKey*)b;
-  if (x->self != y->self) {
-    return (uintptr_t)x->self < (uintptr_t)y->self ? -1 : 1;
+  const Reader* const x = (const Reader*)a;
+  const Reader* const y = (const Reader*)b;
+  if (x->inst != y->inst) {
+    return (uintptr_t)x->inst < (uintptr_t)y->inst ? -1 : 1;
   }
-  if (x->func != y->func) {
-    /* Compare function pointers through memcpy: ISO C has no order on them. */
-    uintptr_t f = 0;
-    uintptr_t g = 0;
-    memcpy(&f, &x->func, sizeof(f));
-    memcpy(&g, &y->func, sizeof(g));
-    return f < g ? -1 : 1;
-  }
-  return 0;
+  return x->write < y->write ? -1 : x->write > y->write;
 }
 
 static int
@@ -50,6 +44,58 @@ ramp_cmp(const void* const a, const void* const b)
   return x->input < y->input ? -1 : x->input > y->input;
 }
 
+/* The readers of a schedule's steps into `out` (room for n_steps plus the
+   fused members); return how many. */
+static uint32_t
+list_readers(const AetherSchedule* const sch, Reader* const out)
+{
+  uint32_t n = 0;
+  for (uint32_t k = 0; k < sch->n_steps; ++k) {
+    const AetherInstance* const inst = sch->step_inst[k];
+    const uint64_t* const keys = sch->src_keys + (size_t)k * AETHER_MAX_INPUTS;
+    if (inst == &sch->dummy || !inst->type->n_outputs) {
+      continue; /* a voice sum, or a sink: the output fade covers sinks */
+    }
+    if (sch->step_first[k] == AETHER_STEP_FUSED) {
+      const AetherFused* const f = (const AetherFused*)sch->steps[k].self;
+      for (uint32_t j = 0; j < f->n; ++j) {
+        const AetherFusedMember* const m = &f->members[j];
+        out[n++] =
+          j ? (Reader){ m->inst, 0U, k, 0U, &m->key, 1U }
+            : (Reader){ m->inst, 0U, k, 1U, keys, inst->type->n_inputs };
+      }
+      continue;
+    }
+    const uint32_t write = sch->steps[k].func == inst->type->write;
+    out[n++] = (Reader){ inst, write, k, 1U, keys, inst->type->n_inputs };
+  }
+  return n;
+}
+
+/* Sort and drop repeats. */
+static uint32_t
+unique_ramps(AetherRamp* const r, const uint32_t n)
+{
+  qsort(r, n, sizeof(AetherRamp), ramp_cmp);
+  uint32_t w = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    if (!w || ramp_cmp(&r[w - 1U], &r[i])) {
+      r[w++] = r[i];
+    }
+  }
+  return w;
+}
+
+static uint32_t
+n_members(const AetherSchedule* const sch)
+{
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < sch->n_fused; ++i) {
+    n += sch->fused[i].n;
+  }
+  return n;
+}
+
 AetherStatus
 aether_schedule_find_ramps(const AetherSchedule* const prev,
                            AetherSchedule* const       next)
@@ -58,63 +104,56 @@ aether_schedule_find_ramps(const AetherSchedule* const prev,
     return AETHER_SUCCESS;
   }
 
-  StepKey* const keys =
-    (StepKey*)malloc((prev->n_steps + 1U) * sizeof(StepKey));
-  AetherRamp* const out = (AetherRamp*)malloc(
-    ((size_t)next->n_steps * AETHER_MAX_INPUTS + 1U) * sizeof(AetherRamp));
-  AetherRamp* const in = (AetherRamp*)malloc(
-    ((size_t)next->n_steps * AETHER_MAX_INPUTS + 1U) * sizeof(AetherRamp));
-  if (!keys || !out || !in) {
-    free(keys);
+  const size_t      n_old = (size_t)prev->n_steps + n_members(prev) + 1U;
+  const size_t      n_new = (size_t)next->n_steps + n_members(next) + 1U;
+  Reader* const     old   = (Reader*)malloc(n_old * sizeof(Reader));
+  Reader* const     cur   = (Reader*)malloc(n_new * sizeof(Reader));
+  AetherRamp* const out =
+    (AetherRamp*)malloc(n_new * AETHER_MAX_INPUTS * sizeof(AetherRamp));
+  AetherRamp* const in =
+    (AetherRamp*)malloc(n_new * AETHER_MAX_INPUTS * sizeof(AetherRamp));
+  if (!old || !cur || !out || !in) {
+    free(old);
+    free(cur);
     free(out);
     free(in);
     return AETHER_ERR_NO_MEMORY;
   }
 
-  uint32_t n_keys = 0;
-  for (uint32_t k = 0; k < prev->n_steps; ++k) {
-    if (prev->step_inst[k] != &prev->dummy) {
-      keys[n_keys++] = (StepKey){ prev->steps[k].self, prev->steps[k].func, k };
-    }
-  }
-  qsort(keys, n_keys, sizeof(StepKey), key_cmp);
+  const uint32_t n_prev = list_readers(prev, old);
+  const uint32_t n_next = list_readers(next, cur);
+  qsort(old, n_prev, sizeof(Reader), reader_cmp);
 
   uint32_t n_out = 0;
   uint32_t n_in  = 0;
-  for (uint32_t k = 0; k < next->n_steps; ++k) {
-    /* A sink's inputs go to the host: the output fade covers them. */
-    if (next->step_inst[k] == &next->dummy ||
-        !next->step_inst[k]->type->n_outputs) {
-      continue;
-    }
-    const StepKey  probe = { next->steps[k].self, next->steps[k].func, 0 };
-    const StepKey* found =
-      (const StepKey*)bsearch(&probe, keys, n_keys, sizeof(StepKey), key_cmp);
-    if (!found) {
+  for (uint32_t r = 0; r < n_next; ++r) {
+    const Reader* const b = &cur[r];
+    const Reader* const a =
+      (const Reader*)bsearch(b, old, n_prev, sizeof(Reader), reader_cmp);
+    if (!a) {
       continue; /* a new node: nothing was stored from an old source */
     }
-    const uint64_t* const a =
-      prev->src_keys + (size_t)found->step * AETHER_MAX_INPUTS;
-    const uint64_t* const b = next->src_keys + (size_t)k * AETHER_MAX_INPUTS;
-    const uint32_t        n_inputs = next->step_inst[k]->type->n_inputs;
-    for (uint32_t i = 0; i < n_inputs; ++i) {
-      if (a[i] != b[i]) {
-        if (a[i]) {
-          out[n_out++] = (AetherRamp){ found->step, i };
+    const uint32_t n = a->n_keys > b->n_keys ? a->n_keys : b->n_keys;
+    for (uint32_t i = 0; i < n; ++i) {
+      const uint64_t ka = i < a->n_keys ? a->keys[i] : 0U;
+      const uint64_t kb = i < b->n_keys ? b->keys[i] : 0U;
+      if (ka != kb) {
+        if (ka) {
+          out[n_out++] = (AetherRamp){ a->step, a->head ? i : 0U };
         }
-        if (b[i]) {
-          in[n_in++] = (AetherRamp){ k, i };
+        if (kb) {
+          in[n_in++] = (AetherRamp){ b->step, b->head ? i : 0U };
         }
       }
     }
   }
-  free(keys);
+  free(old);
+  free(cur);
 
-  qsort(out, n_out, sizeof(AetherRamp), ramp_cmp);
   next->ramp_prev  = prev;
   next->ramp_out   = out;
-  next->n_ramp_out = n_out;
+  next->n_ramp_out = unique_ramps(out, n_out);
   next->ramp_in    = in;
-  next->n_ramp_in  = n_in;
+  next->n_ramp_in  = unique_ramps(in, n_in);
   return AETHER_SUCCESS;
 }

@@ -67,12 +67,32 @@ typedef struct {
   uint32_t input; /**< input index */
 } AetherRamp;
 
+/** A member of a fused chain of scaling nodes (see fuse.h). */
+typedef struct {
+  AetherInstance* inst; /**< whose moving mask says if the gain glides */
+  const float*    gain; /**< its first parameter's buffer */
+  uint64_t        key;  /**< the source of its input (see src_keys) */
+} AetherFusedMember;
+
+/** A chain of scaling nodes run as one step. */
+typedef struct {
+  AetherFusedMember* members;
+  uint32_t           n;
+} AetherFused;
+
+/** What a step is for its instance (`step_first`). */
+typedef enum {
+  AETHER_STEP_FOLLOW = 0, /**< a later step of its instance (or a sum) */
+  AETHER_STEP_FIRST  = 1, /**< its instance's first: ticks its parameters */
+  AETHER_STEP_FUSED  = 2, /**< a fused chain: ticks every member's */
+} AetherStepRole;
+
 typedef struct AetherScheduleImpl AetherSchedule;
 
 struct AetherScheduleImpl {
   AetherStep*           steps;      /**< in execution order */
   AetherInstance**      step_inst;  /**< per step: its instance (or dummy) */
-  uint8_t*              step_first; /**< per step: first of its instance */
+  uint8_t*              step_first; /**< per step: AetherStepRole */
   float**               ptrs;       /**< the steps' buffer pointers */
   uint32_t              n_steps;
   AetherInstance**      nodes;   /**< every instance, a node's together */
@@ -101,15 +121,20 @@ struct AetherScheduleImpl {
   uint32_t              n_ramp_out;
   AetherRamp*           ramp_in; /**< inputs of this one to fade in */
   uint32_t              n_ramp_in;
+  AetherFused*          fused; /**< fused chains (steps point at them) */
+  uint32_t              n_fused;
+  AetherFusedMember*    fused_members;
 };
 
 /** Compile `graph` into a new schedule whose buffers come from `pool` and
-    whose nodes see `ctx`. Every instance must exist (the engine makes the
-    voice instances first). Off the audio thread. */
+    whose nodes see `ctx`, fusing chains of scaling nodes if `fuse`. Every
+    instance must exist (the engine makes the voice instances first). Off
+    the audio thread. */
 AetherStatus
 aether_schedule_compile(AetherGraph*         graph,
                         AetherBufferPool*    pool,
                         const AetherContext* ctx,
+                        bool                 fuse,
                         AetherSchedule**     out,
                         AetherError*         err);
 

@@ -187,6 +187,20 @@ drain_commands(AetherEngine* const e)
   }
 }
 
+/* Fill the parameter buffers of `inst` that must be; return its moving
+   mask and add what stays active to `active`. */
+static inline uint32_t
+tick(AetherInstance* const inst, const uint32_t n, uint32_t* const active)
+{
+  if (inst->active) {
+    aether_instance_tick(inst, n);
+    *active |= inst->active;
+  } else {
+    inst->moving = 0;
+  }
+  return inst->moving;
+}
+
 /* Run a step with its re-routed inputs scaled by the ramp gain. */
 static void
 run_ramped(AetherEngine* const     e,
@@ -239,15 +253,20 @@ run_steps(AetherEngine* const         e,
     AetherStep* const     step = &steps[k];
     AetherInstance* const inst = sch->step_inst[k];
     if (!idle) {
-      if (sch->step_first[k]) {
-        if (inst->active) {
-          aether_instance_tick(inst, n);
-          active |= inst->active;
-        } else {
-          inst->moving = 0;
+      if (sch->step_first[k] == AETHER_STEP_FUSED) {
+        /* A fused chain: every member's parameters; moving if any is. */
+        const AetherFused* const f      = (const AetherFused*)step->self;
+        uint32_t                 moving = 0;
+        for (uint32_t j = 0; j < f->n; ++j) {
+          moving |= tick(f->members[j].inst, n, &active);
         }
+        step->args.moving = moving;
+      } else {
+        if (sch->step_first[k]) {
+          tick(inst, n, &active);
+        }
+        step->args.moving = inst->moving;
       }
-      step->args.moving = inst->moving;
     }
     if (r < n_ramps && ramps[r].step == k) {
       uint32_t end = r;
@@ -291,17 +310,23 @@ ramp_plan(const AetherEngine* const e,
   return NULL;
 }
 
+/* Move a declick level one step towards `target`; return it as a gain. */
+static inline float
+step_level(uint32_t* const level, const uint32_t target)
+{
+  *level += *level < target;
+  *level -= *level > target;
+  return (float)*level * (1.0f / (float)AETHER_DECLICK_FRAMES);
+}
+
 /* Per-frame gains of the ramped inputs over the next `len` frames. */
 static void
 plan_ramp_gains(AetherEngine* const e,
                 const uint32_t      len,
                 const uint32_t      target)
 {
-  const float scale = 1.0f / (float)AETHER_DECLICK_FRAMES;
   for (uint32_t i = 0; i < len; ++i) {
-    e->ramp += e->ramp < target;
-    e->ramp -= e->ramp > target;
-    e->ramp_gain[i] = (float)e->ramp * scale;
+    e->ramp_gain[i] = step_level(&e->ramp, target);
   }
 }
 
@@ -312,11 +337,8 @@ apply_fade(AetherEngine* const e,
            const uint32_t      n,
            const uint32_t      target)
 {
-  const float scale = 1.0f / (float)AETHER_DECLICK_FRAMES;
   for (uint32_t i = 0; i < n; ++i) {
-    e->level += e->level < target;
-    e->level -= e->level > target;
-    const float g = (float)e->level * scale;
+    const float g = step_level(&e->level, target);
     out[0][i] *= g;
     out[1][i] *= g;
   }

@@ -86,5 +86,6 @@ const AetherNodeType aether_node_gain = {
   .n_outputs = 1,
   .params    = gain_params,
   .n_params  = GAIN_N_PARAMS,
+  .flags     = AETHER_NODE_SCALE,
   .process   = gain_process,
 };

@@ -444,19 +444,32 @@ test_edit_on_the_output_path_is_declicked(void** state)
 }
 
 /* Render the re-routing of a delay's input from a constant +1 to a
-   constant -1, with the host's block partition `block` (0: random). */
+   constant -1, with the host's block partition `block` (0: random). With
+   `chain`, +1 reaches the delay through two scaling nodes (fused into one
+   step) and the edit re-routes the second: an input inside a fused chain. */
 static void
-render_rerouted_delay(float* const left, const uint32_t n, const uint32_t block)
+render_rerouted_delay(float* const   left,
+                      const uint32_t n,
+                      const uint32_t block,
+                      const bool     chain)
 {
   AetherEngine* const e   = aether_engine_new(RATE);
   const AetherHandle  pos = add(e, &test_ramp, "pos");
   const AetherHandle  neg = add(e, &test_ramp, "neg");
+  const AetherHandle  s0  = add(e, &test_scale, "s0");
+  const AetherHandle  s1  = add(e, &test_scale, "s1");
   const AetherHandle  d   = add(e, &test_delay, "d");
   const AetherHandle  o   = add(e, &test_out, "o");
   set(e, pos, 0, 1.0f);
   set(e, neg, 0, -1.0f);
   set(e, d, 0, 300.0f);
-  connect(e, pos, 0, d, 0);
+  if (chain) {
+    connect(e, pos, 0, s0, 0);
+    connect(e, s0, 0, s1, 0);
+    connect(e, s1, 0, d, 0);
+  } else {
+    connect(e, pos, 0, d, 0);
+  }
   connect(e, d, 0, o, 0);
   commit(e);
 
@@ -464,14 +477,48 @@ render_rerouted_delay(float* const left, const uint32_t n, const uint32_t block)
   assert_non_null(right);
   render(e, left, right, 500, block);
 
-  AetherError err = { AETHER_SUCCESS, "" };
-  assert_int_equal(aether_graph_disconnect(aether_engine_graph(e), d, 0, &err),
-                   AETHER_SUCCESS);
-  connect(e, neg, 0, d, 0);
+  AetherError        err = { AETHER_SUCCESS, "" };
+  const AetherHandle dst = chain ? s1 : d;
+  assert_int_equal(
+    aether_graph_disconnect(aether_engine_graph(e), dst, 0, &err),
+    AETHER_SUCCESS);
+  connect(e, neg, 0, dst, 0);
   commit(e);
   render(e, left + 500, right + 500, n - 500, block);
   free(right);
   aether_engine_free(e);
+}
+
+static void
+check_rerouted_delay(const bool chain)
+{
+  enum { N = 1200 };
+  float* const left  = (float*)calloc(N, sizeof(float));
+  float* const other = (float*)calloc(N, sizeof(float));
+  assert_non_null(left);
+  assert_non_null(other);
+  render_rerouted_delay(left, N, 0, chain);
+
+  /* From the edit on (the delay's first output jumps from silence). */
+  float max_step = 0.0f;
+  for (int i = 500; i < N; ++i) {
+    max_step = fmaxf(max_step, fabsf(left[i] - left[i - 1]));
+  }
+  printf("re-routed delay input%s: largest step %.4f (bound %.4f)\n",
+         chain ? " (in a fused chain)" : "",
+         (double)max_step,
+         1.0 / AETHER_DECLICK_FRAMES);
+  assert_true(max_step <= 1.0f / AETHER_DECLICK_FRAMES + 1e-6f);
+  assert_true(left[499] == 1.0f);    /* the old input, delayed */
+  assert_true(left[N - 1] == -1.0f); /* the new one, at full level */
+
+  /* The same frames whatever the host's blocks. */
+  render_rerouted_delay(other, N, 64, chain);
+  assert_memory_equal(left, other, N * sizeof(float));
+  render_rerouted_delay(other, N, 1, chain);
+  assert_memory_equal(left, other, N * sizeof(float));
+  free(left);
+  free(other);
 }
 
 /* The declick fades the output, and the input a delay stores is ramped too:
@@ -481,32 +528,134 @@ static void
 test_rerouted_delay_input_is_ramped(void** state)
 {
   (void)state;
-  enum { N = 1200 };
-  float* const left  = (float*)calloc(N, sizeof(float));
-  float* const other = (float*)calloc(N, sizeof(float));
-  assert_non_null(left);
-  assert_non_null(other);
-  render_rerouted_delay(left, N, 0);
+  check_rerouted_delay(false);
+  check_rerouted_delay(true);
+}
 
-  /* From the edit on (the delay's first output jumps from silence). */
-  float max_step = 0.0f;
-  for (int i = 500; i < N; ++i) {
-    max_step = fmaxf(max_step, fabsf(left[i] - left[i - 1]));
+enum { CHAIN = 40 };
+
+static float
+chain_gain(const uint32_t k)
+{
+  return 0.75f + 0.0125f * (float)k;
+}
+
+/* A ramp through CHAIN scaling nodes to the output, fused or node by node.
+   Three gains glide while it plays. Return the number of steps. */
+static uint32_t
+render_scale_chain(float* const left, const uint32_t n, const bool fuse)
+{
+  AetherEngine* const e = aether_engine_new(RATE);
+  aether_engine_set_fusion(e, fuse);
+  const AetherHandle r = add(e, &test_ramp, "r");
+  const AetherHandle o = add(e, &test_out, "o");
+  set(e, r, 0, 0.25f);
+  set(e, r, 1, 0.001f);
+  AetherHandle h[CHAIN];
+  AetherHandle prev = r;
+  for (uint32_t k = 0; k < CHAIN; ++k) {
+    char name[16];
+    snprintf(name, sizeof(name), "s%u", k);
+    h[k] = add(e, &test_scale, name);
+    set(e, h[k], 0, chain_gain(k));
+    connect(e, prev, 0, h[k], 0);
+    prev = h[k];
   }
-  printf("re-routed delay input: largest step %.4f (bound %.4f)\n",
-         (double)max_step,
-         1.0 / AETHER_DECLICK_FRAMES);
-  assert_true(max_step <= 1.0f / AETHER_DECLICK_FRAMES + 1e-6f);
-  assert_true(left[499] == 1.0f);    /* the old input, delayed */
-  assert_true(left[N - 1] == -1.0f); /* the new one, at full level */
+  connect(e, prev, 0, o, 0);
+  commit(e);
 
-  /* The same frames whatever the host's blocks. */
-  render_rerouted_delay(other, N, 64);
-  assert_memory_equal(left, other, N * sizeof(float));
-  render_rerouted_delay(other, N, 1);
-  assert_memory_equal(left, other, N * sizeof(float));
-  free(left);
-  free(other);
+  float* const right = (float*)calloc(n, sizeof(float));
+  assert_non_null(right);
+  render(e, left, right, 100, 0);
+  set(e, h[3], 0, 1.5f);
+  set(e, h[CHAIN - 1], 0, -0.5f);
+  render(e, left + 100, right + 100, 200, 0);
+  set(e, h[0], 0, 0.5f);
+  render(e, left + 300, right + 300, n - 300, 0);
+  const uint32_t n_steps = e->current->n_steps;
+  free(right);
+  aether_engine_free(e);
+  return n_steps;
+}
+
+/* A chain of scaling nodes runs as one step, with the same output as the
+   nodes one by one, while gains glide too. */
+static void
+test_scale_chain_is_fused_bit_identically(void** state)
+{
+  (void)state;
+  enum { N = 600 };
+  float          fused[N];
+  float          apart[N];
+  const uint32_t n_fused = render_scale_chain(fused, N, true);
+  const uint32_t n_apart = render_scale_chain(apart, N, false);
+  printf(
+    "%u scaling nodes: %u steps fused, %u apart\n", CHAIN, n_fused, n_apart);
+  assert_int_equal(n_fused, 3); /* ramp, the chain, output */
+  assert_int_equal(n_apart, CHAIN + 2U);
+  assert_memory_equal(fused, apart, sizeof(fused));
+
+  /* Before any glide: the ramp times every gain, multiplied in order. */
+  for (uint32_t i = 0; i < 100; ++i) {
+    float y = 0.25f + 0.001f * (float)i;
+    for (uint32_t k = 0; k < CHAIN; ++k) {
+      y *= chain_gain(k);
+    }
+    assert_true(fused[i] == y);
+  }
+  /* ... and the glides took effect. */
+  float y = 0.25f + 0.001f * (float)(N - 1);
+  for (uint32_t k = 0; k < CHAIN; ++k) {
+    y *= chain_gain(k);
+  }
+  assert_true(fabsf(fused[N - 1] - y) > 0.01f);
+}
+
+/* r -> s0 -> s1 -> s2 -> left, s1 -> t -> right: s1's output has two
+   readers, so only s0 and s1 fuse. */
+static uint32_t
+render_branching_chain(float* const   left,
+                       float* const   right,
+                       const uint32_t n,
+                       const bool     fuse)
+{
+  AetherEngine* const e = aether_engine_new(RATE);
+  aether_engine_set_fusion(e, fuse);
+  const AetherHandle r  = add(e, &test_ramp, "r");
+  const AetherHandle s0 = add(e, &test_scale, "s0");
+  const AetherHandle s1 = add(e, &test_scale, "s1");
+  const AetherHandle s2 = add(e, &test_scale, "s2");
+  const AetherHandle t  = add(e, &test_sum, "t");
+  const AetherHandle o  = add(e, &test_out, "o");
+  set(e, r, 1, 0.01f);
+  set(e, s0, 0, 0.5f);
+  set(e, s1, 0, 3.0f);
+  set(e, s2, 0, -0.25f);
+  connect(e, r, 0, s0, 0);
+  connect(e, s0, 0, s1, 0);
+  connect(e, s1, 0, s2, 0);
+  connect(e, s1, 0, t, 0);
+  connect(e, s2, 0, o, 0);
+  connect(e, t, 0, o, 1);
+  commit(e);
+  render(e, left, right, n, 0);
+  const uint32_t n_steps = e->current->n_steps;
+  aether_engine_free(e);
+  return n_steps;
+}
+
+static void
+test_fused_chain_ends_where_an_output_branches(void** state)
+{
+  (void)state;
+  enum { N = 300 };
+  float l[2][N];
+  float r[2][N];
+  assert_int_equal(render_branching_chain(l[0], r[0], N, true), 5);
+  assert_int_equal(render_branching_chain(l[1], r[1], N, false), 6);
+  assert_memory_equal(l[0], l[1], sizeof(l[0]));
+  assert_memory_equal(r[0], r[1], sizeof(r[0]));
+  assert_true(r[0][N - 1] == (0.01f * (float)(N - 1)) * 0.5f * 3.0f);
 }
 
 static void
@@ -732,6 +881,8 @@ main(void)
     cmocka_unit_test(test_node_state_survives_edits),
     cmocka_unit_test(test_edit_on_the_output_path_is_declicked),
     cmocka_unit_test(test_rerouted_delay_input_is_ramped),
+    cmocka_unit_test(test_scale_chain_is_fused_bit_identically),
+    cmocka_unit_test(test_fused_chain_ends_where_an_output_branches),
     cmocka_unit_test(test_mute_fades_and_unmute_returns),
     cmocka_unit_test(test_full_ring_is_reported_and_recovers),
     cmocka_unit_test(test_removed_nodes_are_freed_after_retirement),

@@ -3,6 +3,7 @@
 #include "test_types.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <string.h>
 
 /* test_ramp */
@@ -99,6 +100,33 @@ const AetherNodeType test_sum = {
   .params    = sum_params,
   .n_params  = 1,
   .process   = sum_process,
+};
+
+/* test_scale */
+
+static void
+scale_process(void* const                    self,
+              const AetherProcessArgs* const a,
+              const uint32_t                 n)
+{
+  (void)self;
+  const bool moving = a->moving & 1U;
+  for (uint32_t i = 0; i < n; ++i) {
+    a->out[0][i] = a->in[0][i] * (moving ? a->param[0][i] : a->param[0][0]);
+  }
+}
+
+const AetherNodeType test_scale = {
+  .name      = "TestScale",
+  .label     = "Scale",
+  .inputs    = sum_inputs,
+  .n_inputs  = 2,
+  .outputs   = one_out,
+  .n_outputs = 1,
+  .params    = sum_params,
+  .n_params  = 1,
+  .flags     = AETHER_NODE_SCALE,
+  .process   = scale_process,
 };
 
 /* test_delay */

@@ -12,6 +12,11 @@ extern const AetherNodeType test_ramp;
 /** Inputs a..d summed, times `gain` param (smoothed over 64 frames). */
 extern const AetherNodeType test_sum;
 
+/** Scaling type (AETHER_NODE_SCALE): output = input a * `gain` (the
+    per-sample value while it moves); input b is never read. Chains of it
+    are fused into one step. */
+extern const AetherNodeType test_scale;
+
 /** Delay type: output = input delayed by `frames` param (at least 64 in a
     feedback loop). */
 extern const AetherNodeType test_delay;
