@@ -203,6 +203,9 @@ aether_engine_commit(AetherEngine* const e, AetherError* const err)
         for (uint32_t i = 0; i < n->type->n_params; ++i) {
           aether_instance_set_param(inst, i, n->params[i], true);
         }
+        /* Fill its parameter buffers here, where it is still ours: the
+           audio thread's first block with it stays on the fast path. */
+        aether_instance_tick(inst, AETHER_BUFFER_SIZE);
       } else {
         for (uint32_t d = n->param_dirty; d; d &= d - 1U) {
           const uint32_t i  = (uint32_t)__builtin_ctz(d);

@@ -92,12 +92,18 @@ aether_instance_free(AetherInstance* const inst)
   }
 }
 
-void
+bool
 aether_instance_set_param(AetherInstance* const inst,
                           const uint32_t        i,
                           const float           value,
                           const bool            jump)
 {
-  aether_param_set(&inst->params[i], value, jump);
+  AetherParam* const p = &inst->params[i];
+  if (!((inst->active >> i) & 1U) && !aether_param_ramping(p) &&
+      p->value == value) {
+    return false; /* its buffer already holds `value` */
+  }
+  aether_param_set(p, value, jump);
   inst->active |= 1U << i;
+  return true;
 }

@@ -45,14 +45,17 @@ aether_instance_name(AetherInstance* inst, const char* name, uint32_t voice);
 void
 aether_instance_free(AetherInstance* inst);
 
-/** Set parameter `i` from the next frame (ramped unless `jump`). */
-void
+/** Set parameter `i` from the next frame (ramped unless `jump`). Return
+    true if its buffer must be filled again (the instance is active), false
+    if the parameter already rests at `value`. */
+bool
 aether_instance_set_param(AetherInstance* inst,
                           uint32_t        i,
                           float           value,
                           bool            jump);
 
-/** Audio thread: bring parameter buffers up to date for `n` frames and
+/** Audio thread (or the control side, for an instance the audio thread has
+    not seen yet): bring parameter buffers up to date for `n` frames and
     compute the moving mask. */
 static inline void
 aether_instance_tick(AetherInstance* const inst, const uint32_t n)

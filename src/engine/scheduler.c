@@ -66,9 +66,10 @@ apply_macros(AetherEngine* const e, const uint32_t macro)
     const float v = map_value(m, e->ctx.macros[m->macro]);
     for (uint32_t k = 0; k < m->insts.count; ++k) {
       AetherInstance* const inst = sch->nodes[m->insts.first + k];
-      aether_instance_set_param(inst, m->param, v, inst->fresh);
-      e->params_idle = false;
-      inst->fresh    = false;
+      if (aether_instance_set_param(inst, m->param, v, inst->fresh)) {
+        e->params_idle = false;
+      }
+      inst->fresh = false;
     }
   }
 }
@@ -97,10 +98,11 @@ apply_cc(AetherEngine* const e, const uint32_t cc, const uint32_t channel)
     }
     const float v = map_value(m, (float)value / 127.0f);
     for (uint32_t k = 0; k < m->insts.count; ++k) {
-      aether_instance_set_param(
-        sch->nodes[m->insts.first + k], m->param, v, false);
+      if (aether_instance_set_param(
+            sch->nodes[m->insts.first + k], m->param, v, false)) {
+        e->params_idle = false;
+      }
     }
-    e->params_idle = false;
   }
 }
 
@@ -126,11 +128,15 @@ swap_in(AetherEngine* const e, AetherSchedule* const next, const bool faded)
   /* Bounded by the edit: only parameters that changed travel. */
   for (uint32_t i = 0; i < next->n_updates; ++i) {
     const AetherScheduleUpdate* const u = &next->updates[i];
-    aether_instance_set_param(u->inst, u->param, u->value, e->ctx.frame == 0U);
+    if (aether_instance_set_param(
+          u->inst, u->param, u->value, e->ctx.frame == 0U)) {
+      e->params_idle = false;
+    }
   }
+  /* New instances come with their buffers filled (by the commit), so the
+     first block stays on the fast path unless something moves. */
   apply_macros(e, AETHER_N_MACROS);
   apply_cc(e, 128U, 0U);
-  e->params_idle = false; /* new instances fill their buffers first */
   atomic_fetch_add_explicit(&e->swaps, 1U, memory_order_relaxed);
 }
 
@@ -168,9 +174,12 @@ drain_commands(AetherEngine* const e)
         break;
       case AETHER_CMD_PARAM:
         /* Before the first frame there is nothing to glide from. */
-        aether_instance_set_param(
-          (AetherInstance*)cmd.ptr, cmd.param, cmd.value, e->ctx.frame == 0U);
-        e->params_idle = false;
+        if (aether_instance_set_param((AetherInstance*)cmd.ptr,
+                                      cmd.param,
+                                      cmd.value,
+                                      e->ctx.frame == 0U)) {
+          e->params_idle = false;
+        }
         break;
       case AETHER_CMD_MUTE:
         e->muted = cmd.value != 0.0f;
@@ -524,12 +533,13 @@ aether_engine_set_param_rt(AetherEngine* const e,
   if (aether_param_check(&first->type->params[i], value)) {
     return AETHER_ERR_BAD_VALUE;
   }
-  e->params_idle = false;
   for (uint32_t k = 0; k < entry->insts.count; ++k) {
-    aether_instance_set_param(sch->nodes[entry->insts.first + k],
-                              (uint32_t)i,
-                              value,
-                              e->ctx.frame == 0U);
+    if (aether_instance_set_param(sch->nodes[entry->insts.first + k],
+                                  (uint32_t)i,
+                                  value,
+                                  e->ctx.frame == 0U)) {
+      e->params_idle = false;
+    }
   }
 
   /* Tell the control side, keeping room for RETIRED notes. */
