@@ -44,6 +44,7 @@ aether_arena_alloc(AetherArena* const arena, AetherHandle* const handle)
   arena->free_head = arena->next_free[i];
   ++arena->generation[i];
   ++arena->n_live;
+  arena->end         = i + 1U > arena->end ? i + 1U : arena->end;
   handle->index      = i;
   handle->generation = arena->generation[i];
   return AETHER_SUCCESS;
@@ -67,6 +68,9 @@ aether_arena_release(AetherArena* const arena, const AetherHandle handle)
   arena->next_free[i] = arena->free_head;
   arena->free_head    = i;
   --arena->n_live;
+  while (arena->end && !(arena->generation[arena->end - 1U] & 1U)) {
+    --arena->end;
+  }
   return AETHER_SUCCESS;
 }
 
@@ -82,4 +86,5 @@ aether_arena_clear(AetherArena* const arena)
   }
   arena->free_head = 0;
   arena->n_live    = 0;
+  arena->end       = 0;
 }

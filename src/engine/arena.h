@@ -22,6 +22,7 @@ typedef struct {
   uint32_t  capacity;   /**< number of slots */
   uint32_t  free_head;  /**< first free slot, or capacity if none */
   uint32_t  n_live;     /**< slots in use */
+  uint32_t  end;        /**< one past the highest live slot: loops stop here */
 } AetherArena;
 
 /** Allocate all memory for `capacity` slots. */

@@ -92,7 +92,7 @@ scratch_init(Scratch* const s, const AetherGraph* const graph)
 {
   const uint32_t n   = graph->arena.n_live;
   const size_t   m   = n ? n : 1U;
-  const size_t   cap = graph->arena.capacity;
+  const size_t   cap = graph->arena.end ? graph->arena.end : 1U;
 
   memset(s, 0, sizeof(*s));
   s->n        = n;
@@ -117,7 +117,7 @@ scratch_init(Scratch* const s, const AetherGraph* const graph)
   }
 
   uint32_t k = 0;
-  for (uint32_t slot = 0; slot < cap; ++slot) {
+  for (uint32_t slot = 0; slot < graph->arena.end; ++slot) {
     s->pos[slot] = NONE;
     if (graph->nodes[slot].inst) {
       s->pos[slot] = k;

@@ -106,7 +106,7 @@ static AetherStatus
 prepare_voices(AetherEngine* const e, AetherError* const err)
 {
   AetherGraph* const g = e->graph;
-  for (uint32_t s = 0; s < g->arena.capacity; ++s) {
+  for (uint32_t s = 0; s < g->arena.end; ++s) {
     if (!aether_graph_slot_live(g, s)) {
       continue;
     }
@@ -160,7 +160,7 @@ aether_engine_commit(AetherEngine* const e, AetherError* const err)
   /* Changes to running nodes travel with the schedule and apply when it is
      swapped in, together with the new structure. */
   uint32_t n_updates = 0;
-  for (uint32_t s = 0; s < g->arena.capacity; ++s) {
+  for (uint32_t s = 0; s < g->arena.end; ++s) {
     const GraphNode* const n = &g->nodes[s];
     if (!aether_graph_slot_live(g, s) || !n->param_dirty) {
       continue;
@@ -192,7 +192,7 @@ aether_engine_commit(AetherEngine* const e, AetherError* const err)
 
   /* The audio thread has never seen new instances: set them up directly. */
   uint32_t k = 0;
-  for (uint32_t s = 0; s < g->arena.capacity; ++s) {
+  for (uint32_t s = 0; s < g->arena.end; ++s) {
     if (!aether_graph_slot_live(g, s)) {
       continue;
     }

@@ -57,7 +57,7 @@ name_rehash(AetherGraph* const graph)
 {
   memset(graph->names, 0, graph->name_cap * sizeof(uint32_t));
   graph->name_used = 0;
-  for (uint32_t s = 0; s < graph->arena.capacity; ++s) {
+  for (uint32_t s = 0; s < graph->arena.end; ++s) {
     if (graph->nodes[s].inst) {
       name_insert_raw(graph, s);
     }
@@ -849,7 +849,7 @@ aether_graph_next(const AetherGraph* const graph,
                   uint32_t* const          cursor,
                   AetherHandle* const      node)
 {
-  for (uint32_t s = *cursor; s < graph->arena.capacity; ++s) {
+  for (uint32_t s = *cursor; s < graph->arena.end; ++s) {
     if (graph->nodes[s].inst) {
       node->index      = s;
       node->generation = graph->arena.generation[s];
