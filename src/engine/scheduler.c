@@ -204,10 +204,20 @@ tick(AetherInstance* const inst, const uint32_t n, uint32_t* const active)
   if (inst->active) {
     aether_instance_tick(inst, n);
     *active |= inst->active;
-  } else {
-    inst->moving = 0;
+  } else if (inst->moving) {
+    inst->moving = 0; /* written only when it changes: no dirty lines */
   }
   return inst->moving;
+}
+
+/* A step's moving mask, written only when it changes: a schedule's steps
+   then stay clean in the cache while one parameter glides. */
+static inline void
+set_moving(AetherStep* const step, const uint32_t moving)
+{
+  if (step->args.moving != moving) {
+    step->args.moving = moving;
+  }
 }
 
 /* Run a step with its re-routed inputs scaled by the ramp gain. */
@@ -269,12 +279,12 @@ run_steps(AetherEngine* const         e,
         for (uint32_t j = 0; j < f->n; ++j) {
           moving |= tick(f->members[j].inst, n, &active);
         }
-        step->args.moving = moving;
+        set_moving(step, moving);
       } else {
         if (sch->step_first[k]) {
           tick(inst, n, &active);
         }
-        step->args.moving = inst->moving;
+        set_moving(step, inst->moving);
       }
     }
     if (r < n_ramps && ramps[r].step == k) {
