@@ -8,6 +8,7 @@
 
 #include <lv2/atom/util.h>
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -408,6 +409,43 @@ put_node(AetherPlugin* const          p,
   return aether_patch_put_node(graph, &node, err);
 }
 
+/* patch:Set of ae:voices: the voice count of the per-voice part, a
+   structural edit like a patch load (new voices are made here, on the
+   worker, never on the audio thread). */
+static AetherStatus
+set_voices(AetherPlugin* const   p,
+           const LV2_Atom* const value,
+           bool* const           changed,
+           AetherError* const    err)
+{
+  AetherPatchValue v;
+  AetherStatus     st =
+    value ? atom_value(p, value, &v, err)
+              : aether_error(err, AETHER_ERR_BAD_ARG, "patch:Set without a value");
+  if (st) {
+    return st;
+  }
+  if (v.kind != AETHER_PATCH_NUMBER || !(v.number >= 1.0) ||
+      !(v.number <= (double)AETHER_MAX_VOICES) || v.number != floor(v.number)) {
+    return aether_error(err,
+                        AETHER_ERR_BAD_VALUE,
+                        "ae:voices must be a whole number from 1 to %d",
+                        AETHER_MAX_VOICES);
+  }
+
+  AetherGraph* const graph  = aether_engine_graph(p->engine);
+  AetherPatch*       before = NULL;
+  if ((st = aether_patch_from_graph(graph, &before, err))) {
+    return st;
+  }
+  if (!(st = aether_graph_set_voices(graph, (uint32_t)v.number, err)) &&
+      !(st = commit_or_restore(p, before, err))) {
+    *changed = true;
+  }
+  aether_patch_free(before);
+  return st;
+}
+
 static AetherStatus
 edit(AetherPlugin* const          p,
      const LV2_Atom_Object* const obj,
@@ -475,6 +513,12 @@ edit(AetherPlugin* const          p,
     }
     aether_patch_free(patch);
     return st;
+  }
+
+  if (obj->body.otype == u->patch_Set && prop == u->ae_voices &&
+      (!node || !strcmp(node, AETHER_URI_FX) ||
+       !strcmp(node, AETHER_URI_SYNTH))) {
+    return set_voices(p, value, changed, err);
   }
 
   if (!node) {

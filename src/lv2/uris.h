@@ -16,6 +16,7 @@
 #define AETHER_URI_PATCH "urn:aether:patch"
 #define AETHER_URI_PATCH_FILE "urn:aether:patchFile"
 #define AETHER_URI_STATUS "urn:aether:status"
+#define AETHER_URI_VOICES "urn:aether:voices"
 
 /** Mapped URIDs (all 0 when the host gives no urid:map). */
 typedef struct {
@@ -46,6 +47,7 @@ typedef struct {
   LV2_URID ae_patch;
   LV2_URID ae_patchFile;
   LV2_URID ae_status;
+  LV2_URID ae_voices;
 } AetherUris;
 
 /** Map every URI with `map`. */
@@ -80,6 +82,7 @@ aether_uris_map(AetherUris* const u, LV2_URID_Map* const map)
   u->ae_patch           = map->map(map->handle, AETHER_URI_PATCH);
   u->ae_patchFile       = map->map(map->handle, AETHER_URI_PATCH_FILE);
   u->ae_status          = map->map(map->handle, AETHER_URI_STATUS);
+  u->ae_voices          = map->map(map->handle, AETHER_URI_VOICES);
 }
 
 #endif /* AETHER_LV2_URIS_H */

@@ -321,6 +321,84 @@ test_put_delete_and_get(void** state)
   host_free(host);
 }
 
+/* patch:Set of ae:voices (no subject: the patch itself) to `value`. */
+static void
+set_voices(Host* const host, const float value, const bool as_int)
+{
+  LV2_Atom_Forge* const forge = host_forge(host);
+  host_begin_set(host, 0, NULL, "urn:aether:voices");
+  if (as_int) {
+    lv2_atom_forge_int(forge, (int32_t)value);
+  } else {
+    lv2_atom_forge_float(forge, value);
+  }
+  host_end(host);
+}
+
+/* Power of C4 against E4 in a held C major triad, `voices` voices. */
+static double
+triad_c4_against_e4(const uint32_t voices)
+{
+  Host* const  host = host_new(SYNTH, RATE, HOST_ALL);
+  static float left[N];
+  static float right[N];
+  set_voices(host, (float)voices, true);
+  render(host, left, right, 512, 256);
+  assert_string_equal(host_status(host), "ok");
+  host_get(host, 0, "urn:aether:patch");
+  render(host, left, right, 512, 256); /* answered in the next cycle */
+  char want[32];
+  snprintf(want, sizeof(want), "ae:voices %u", voices);
+  assert_non_null(host_patch(host));
+  assert_non_null(strstr(host_patch(host), want));
+
+  host_midi(host, 0, 0x90, 60, 100);
+  host_midi(host, 64, 0x90, 64, 100);
+  host_midi(host, 128, 0x90, 67, 100);
+  render(host, left, right, 4096, 256);
+  render(host, left, right, N, 256);
+  double* const power = (double*)calloc(N / 2U + 1U, sizeof(double));
+  assert_non_null(power);
+  measure_spectrum(left, N, power);
+  const double c4 = measure_band_power(power, N, RATE, 261.63, 2);
+  const double e4 = measure_band_power(power, N, RATE, 329.63, 2);
+  free(power);
+
+  /* Refused voice counts change nothing. */
+  set_voices(host, 0.0f, true);
+  render(host, left, right, 512, 256);
+  assert_non_null(strstr(
+    host_status(host), "error: ae:voices must be a whole number from 1 to 32"));
+  set_voices(host, 2.5f, false);
+  render(host, left, right, 512, 256);
+  assert_non_null(strstr(host_status(host), "error: ae:voices"));
+  set_voices(host, 33.0f, true);
+  render(host, left, right, 512, 256);
+  assert_non_null(strstr(host_status(host), "error: ae:voices"));
+  host_get(host, 0, "urn:aether:patch");
+  render(host, left, right, 512, 256);
+  assert_non_null(host_patch(host));
+  assert_non_null(strstr(host_patch(host), want));
+  host_free(host);
+  return c4 / e4;
+}
+
+/* The voice count is an edit like any other: two voices steal the oldest
+   note of a triad (C4), eight play all three. */
+static void
+test_voice_count_is_set_by_message(void** state)
+{
+  (void)state;
+  const double two   = triad_c4_against_e4(2U);
+  const double eight = triad_c4_against_e4(8U);
+  printf("C4 against E4 in a held triad: %.1f dB with 2 voices, %.1f dB with "
+         "8\n",
+         10.0 * log10(two + 1e-30),
+         10.0 * log10(eight));
+  assert_true(eight > 0.1 && eight < 10.0);
+  assert_true(two < eight * 1e-3);
+}
+
 static void
 test_structural_edits_need_a_worker(void** state)
 {
@@ -474,6 +552,7 @@ main(void)
     cmocka_unit_test(test_bad_patch_is_refused_and_audio_goes_on),
     cmocka_unit_test(test_param_set_is_sample_accurate_and_acknowledged),
     cmocka_unit_test(test_put_delete_and_get),
+    cmocka_unit_test(test_voice_count_is_set_by_message),
     cmocka_unit_test(test_structural_edits_need_a_worker),
     cmocka_unit_test(test_patch_file_loads_and_missing_file_is_reported),
     cmocka_unit_test(test_state_round_trip_gives_identical_output),
