@@ -1,6 +1,7 @@
 /* Aether tests: a small LV2 host on lilv for the plugin tests: URID map,
    a deterministic worker (work runs between run() calls, like a host's
-   worker thread that always wins the race), state, atom messages. */
+   worker thread that always wins the race), state, atom messages. Built on
+   the pieces test hosts share (tests/common/lv2*.h). */
 
 #ifndef AETHER_TEST_LV2HOST_H
 #define AETHER_TEST_LV2HOST_H
@@ -13,7 +14,6 @@
 #include <stdint.h>
 
 #define HOST_ATOM_CAPACITY 65536U
-#define HOST_MAX_PORTS 16U
 
 typedef struct Host Host;
 

@@ -2,13 +2,22 @@
    hosts do (see rhost.h). Every queue between threads is a single-producer
    single-consumer byte ring; nothing on the audio thread's side of the host
    allocates or locks either, so a hit of the real-time trap is the
-   plugin's. */
+   plugin's. What test hosts share is in tests/common/lv2*.h. */
 
 #include "rhost.h"
 
+#include "lv2features.h"
+#include "lv2forge.h"
+#include "lv2hook.h"
+#include "lv2notify.h"
+#include "lv2ports.h"
+#include "lv2seq.h"
+#include "lv2state.h"
+#include "lv2urid.h"
+#include "lv2world.h"
+
 #include <lv2/atom/util.h>
 #include <lv2/core/lv2.h>
-#include <lv2/midi/midi.h>
 #include <lv2/patch/patch.h>
 #include <lv2/state/state.h>
 #include <lv2/worker/worker.h>
@@ -21,7 +30,6 @@
 #include <string.h>
 
 #define MAX_URIS 4096U
-#define MAX_PORTS 32U
 #define MAX_RESPONSE 4096U
 #define REPLY_RING_BYTES (4U * 1024U * 1024U)
 #define RESPONSE_RING_BYTES (256U * 1024U)
@@ -148,26 +156,13 @@ struct RHost {
   const LV2_Worker_Interface* worker;
   const LV2_State_Interface*  state;
 
-  LV2_URID_Map        map;
-  LV2_URID_Unmap      unmap;
   LV2_Worker_Schedule schedule;         /* for run() */
   LV2_Worker_Schedule restore_schedule; /* for restore() */
-  LV2_Feature         map_feature;
-  LV2_Feature         unmap_feature;
-  LV2_Feature         schedule_feature;
-  LV2_Feature         restore_schedule_feature;
-  const LV2_Feature*  features[4];
-  const LV2_Feature*  restore_features[4];
+  Lv2Features         features;
+  Lv2Features         restore_features;
 
   /* Ports */
-  uint32_t n_ports;
-  int      audio_in[2];
-  int      audio_out[2];
-  int      control_port;
-  int      notify_port;
-  float    controls[MAX_PORTS];
-  bool     is_control[MAX_PORTS];
-  char*    symbols[MAX_PORTS];
+  Lv2Ports ports;
   uint8_t* control;
   uint8_t* notify;
   float    silence[RHOST_MAX_BLOCK];
@@ -195,32 +190,19 @@ struct RHost {
   char*         patch;
 
   /* URIDs the audio side reads notify with */
-  LV2_URID atom_Object;
-  LV2_URID atom_Blank;
-  LV2_URID atom_String;
-  LV2_URID atom_URID;
-  LV2_URID atom_Sequence;
-  LV2_URID patch_Set;
-  LV2_URID patch_subject;
-  LV2_URID patch_property;
-  LV2_URID patch_value;
-  LV2_URID state_StateChanged;
-  LV2_URID ae_status;
-  LV2_URID ae_patch;
+  Lv2Uris uris;
 };
 
-static LilvWorld*      world;
-static char*           uris[MAX_URIS];
-static atomic_uint     n_uris;
-static pthread_mutex_t uri_lock = PTHREAD_MUTEX_INITIALIZER;
-static void (*audio_hook)(int on);
+/* The URID table of every host in the process, made with the world. */
+static Lv2Urids* uri_table;
 
-static void
-hook(const int on)
+static Lv2Urids*
+urids(void)
 {
-  if (audio_hook) {
-    audio_hook(on);
+  if (!uri_table) {
+    uri_table = lv2urid_new(MAX_URIS);
   }
+  return uri_table;
 }
 
 static void
@@ -235,81 +217,44 @@ plant(const RHost* const host, const RHostPlant where)
 LilvWorld*
 rhost_world(void)
 {
-  if (!world) {
-    world = lilv_world_new();
-    lilv_world_load_all(world);
-  }
-  return world;
+  urids();
+  return lv2world_get();
 }
 
 void
 rhost_world_free(void)
 {
-  lilv_world_free(world);
-  world            = NULL;
-  const uint32_t n = atomic_load(&n_uris);
-  for (uint32_t i = 0; i < n; ++i) {
-    free(uris[i]);
-    uris[i] = NULL;
-  }
-  atomic_store(&n_uris, 0U);
+  lv2world_free();
+  lv2urid_free(uri_table);
+  uri_table = NULL;
 }
 
 void
 rhost_set_audio_hook(void (*const h)(int on))
 {
-  audio_hook = h;
-}
-
-/* URIDs: map under a lock (never on the audio thread), unmap lock-free
-   (entries are published before the count). */
-static LV2_URID
-map_uri(LV2_URID_Map_Handle handle, const char* const uri)
-{
-  (void)handle;
-  pthread_mutex_lock(&uri_lock);
-  const uint32_t n  = atomic_load_explicit(&n_uris, memory_order_relaxed);
-  LV2_URID       id = 0;
-  for (uint32_t i = 0; i < n && !id; ++i) {
-    if (!strcmp(uris[i], uri)) {
-      id = i + 1U;
-    }
-  }
-  if (!id && n < MAX_URIS && (uris[n] = strdup(uri))) {
-    atomic_store_explicit(&n_uris, n + 1U, memory_order_release);
-    id = n + 1U;
-  }
-  pthread_mutex_unlock(&uri_lock);
-  return id;
-}
-
-static const char*
-unmap_uri(LV2_URID_Unmap_Handle handle, const LV2_URID urid)
-{
-  (void)handle;
-  const uint32_t n = atomic_load_explicit(&n_uris, memory_order_acquire);
-  return (urid && urid <= n) ? uris[urid - 1U] : NULL;
+  lv2hook_set(h);
 }
 
 LV2_URID
 rhost_map(RHost* const host, const char* const uri)
 {
   (void)host;
-  return map_uri(NULL, uri);
+  return lv2urid_map(urids(), uri);
 }
 
 const char*
 rhost_unmap(RHost* const host, const LV2_URID urid)
 {
   (void)host;
-  const char* const uri = unmap_uri(NULL, urid);
+  const char* const uri = lv2urid_unmap(urids(), urid);
   return uri ? uri : "(none)";
 }
 
 LV2_URID_Map*
 rhost_urid_map(RHost* const host)
 {
-  return &host->map;
+  (void)host;
+  return lv2urid_as_map(urids());
 }
 
 LilvInstance*
@@ -416,11 +361,11 @@ deliver(RHost* const host, Ring* const ring)
   while (ring_peek(ring, &size, sizeof(size))) {
     ring_take(ring, NULL, sizeof(size));
     ring_take(ring, host->response, size);
-    hook(1);
+    lv2hook_enter();
     plant(host, RHOST_PLANT_RESPONSE);
     host->worker->work_response(
       lilv_instance_get_handle(host->instance), size, host->response);
-    hook(0);
+    lv2hook_leave();
   }
 }
 
@@ -445,71 +390,6 @@ rhost_idle(RHost* const host)
 
 /* Setup */
 
-static void
-find_ports(RHost* const host)
-{
-  LilvWorld* const        w     = rhost_world();
-  const LilvPlugin* const pl    = host->plugin;
-  LilvNode* const         audio = lilv_new_uri(w, LV2_CORE__AudioPort);
-  LilvNode* const         atom  = lilv_new_uri(w, LV2_ATOM__AtomPort);
-  LilvNode* const         input = lilv_new_uri(w, LV2_CORE__InputPort);
-  float                   defaults[MAX_PORTS];
-
-  host->n_ports = lilv_plugin_get_num_ports(pl);
-  if (host->n_ports > MAX_PORTS) {
-    host->n_ports = MAX_PORTS;
-  }
-  host->audio_in[0] = host->audio_in[1] = -1;
-  host->audio_out[0] = host->audio_out[1] = -1;
-  host->control_port = host->notify_port = -1;
-  lilv_plugin_get_port_ranges_float(pl, NULL, NULL, defaults);
-
-  int n_in  = 0;
-  int n_out = 0;
-  for (uint32_t i = 0; i < host->n_ports; ++i) {
-    const LilvPort* const port     = lilv_plugin_get_port_by_index(pl, i);
-    const bool            is_input = lilv_port_is_a(pl, port, input);
-    host->symbols[i] =
-      strdup(lilv_node_as_string(lilv_port_get_symbol(pl, port)));
-    if (lilv_port_is_a(pl, port, audio)) {
-      if (is_input && n_in < 2) {
-        host->audio_in[n_in++] = (int)i;
-      } else if (!is_input && n_out < 2) {
-        host->audio_out[n_out++] = (int)i;
-      }
-    } else if (lilv_port_is_a(pl, port, atom)) {
-      if (is_input) {
-        host->control_port = (int)i;
-      } else {
-        host->notify_port = (int)i;
-      }
-    } else {
-      host->is_control[i] = true;
-      host->controls[i]   = defaults[i];
-    }
-  }
-  lilv_node_free(audio);
-  lilv_node_free(atom);
-  lilv_node_free(input);
-}
-
-static void
-map_host_uris(RHost* const host)
-{
-  host->atom_Object        = rhost_map(host, LV2_ATOM__Object);
-  host->atom_Blank         = rhost_map(host, LV2_ATOM__Blank);
-  host->atom_String        = rhost_map(host, LV2_ATOM__String);
-  host->atom_URID          = rhost_map(host, LV2_ATOM__URID);
-  host->atom_Sequence      = rhost_map(host, LV2_ATOM__Sequence);
-  host->patch_Set          = rhost_map(host, LV2_PATCH__Set);
-  host->patch_subject      = rhost_map(host, LV2_PATCH__subject);
-  host->patch_property     = rhost_map(host, LV2_PATCH__property);
-  host->patch_value        = rhost_map(host, LV2_PATCH__value);
-  host->state_StateChanged = rhost_map(host, LV2_STATE__StateChanged);
-  host->ae_status          = rhost_map(host, "urn:aether:status");
-  host->ae_patch           = rhost_map(host, "urn:aether:patch");
-}
-
 static uint32_t
 pad64(const uint32_t n)
 {
@@ -520,10 +400,7 @@ RHost*
 rhost_new(const RHostOptions* const options)
 {
   LilvWorld* const        w  = rhost_world();
-  LilvNode* const         pu = lilv_new_uri(w, options->uri);
-  const LilvPlugin* const pl =
-    lilv_plugins_get_by_uri(lilv_world_get_all_plugins(w), pu);
-  lilv_node_free(pu);
+  const LilvPlugin* const pl = lv2world_plugin(options->uri);
   if (!pl) {
     return NULL;
   }
@@ -541,32 +418,18 @@ rhost_new(const RHostOptions* const options)
   o->notify_bytes       = o->notify_bytes ? o->notify_bytes : 65536U;
   o->post_bytes         = o->post_bytes ? o->post_bytes : 1024U * 1024U;
   host->plugin          = pl;
-  map_host_uris(host);
+  lv2urid_init_uris(&host->uris, lv2urid_as_map(urids()));
 
-  host->map              = (LV2_URID_Map){ NULL, map_uri };
-  host->unmap            = (LV2_URID_Unmap){ NULL, unmap_uri };
-  host->schedule         = (LV2_Worker_Schedule){ host, schedule_work };
+  LV2_URID_Map* const   map   = o->no_map ? NULL : lv2urid_as_map(urids());
+  LV2_URID_Unmap* const unmap = o->no_map ? NULL : lv2urid_as_unmap(urids());
+  host->schedule              = (LV2_Worker_Schedule){ host, schedule_work };
   host->restore_schedule = (LV2_Worker_Schedule){ host, restore_schedule_work };
-  host->map_feature      = (LV2_Feature){ LV2_URID__map, &host->map };
-  host->unmap_feature    = (LV2_Feature){ LV2_URID__unmap, &host->unmap };
-  host->schedule_feature =
-    (LV2_Feature){ LV2_WORKER__schedule, &host->schedule };
-  host->restore_schedule_feature =
-    (LV2_Feature){ LV2_WORKER__schedule, &host->restore_schedule };
-  uint32_t f = 0;
-  uint32_t r = 0;
-  if (!o->no_map) {
-    host->features[f++]         = &host->map_feature;
-    host->features[f++]         = &host->unmap_feature;
-    host->restore_features[r++] = &host->map_feature;
-    host->restore_features[r++] = &host->unmap_feature;
-  }
-  if (!o->no_worker) {
-    host->features[f++]         = &host->schedule_feature;
-    host->restore_features[r++] = &host->restore_schedule_feature;
-  }
-  host->features[f]         = NULL;
-  host->restore_features[r] = NULL;
+  lv2features_init(
+    &host->features, map, unmap, o->no_worker ? NULL : &host->schedule);
+  lv2features_init(&host->restore_features,
+                   map,
+                   unmap,
+                   o->no_worker ? NULL : &host->restore_schedule);
 
   const bool rings_ok =
     ring_init(&host->jobs, o->worker_bytes + 64U) &&
@@ -584,8 +447,8 @@ rhost_new(const RHostOptions* const options)
   memset(host->control, 0, pad64(o->control_bytes));
   memset(host->notify, 0, pad64(o->notify_bytes));
 
-  find_ports(host);
-  host->instance = lilv_plugin_instantiate(pl, o->rate, host->features);
+  lv2ports_find(&host->ports, w, pl);
+  host->instance = lilv_plugin_instantiate(pl, o->rate, host->features.list);
   if (!host->instance) {
     rhost_free(host);
     return NULL;
@@ -623,9 +486,7 @@ rhost_free(RHost* const host)
     lilv_instance_deactivate(host->instance);
     lilv_instance_free(host->instance);
   }
-  for (uint32_t i = 0; i < MAX_PORTS; ++i) {
-    free(host->symbols[i]);
-  }
+  lv2ports_free(&host->ports);
   free(host->jobs.buf);
   free(host->responses.buf);
   free(host->restore_responses.buf);
@@ -641,13 +502,11 @@ rhost_free(RHost* const host)
 bool
 rhost_control(RHost* const host, const char* const symbol, const float value)
 {
-  for (uint32_t i = 0; i < host->n_ports; ++i) {
-    if (host->is_control[i] && !strcmp(host->symbols[i], symbol)) {
-      host->controls[i] = value;
-      return true;
-    }
+  const int index = lv2ports_control(&host->ports, symbol);
+  if (index >= 0) {
+    host->ports.controls[index] = value;
   }
-  return false;
+  return index >= 0;
 }
 
 void
@@ -659,25 +518,19 @@ rhost_leave_ports_null(RHost* const host, const bool leave)
 void
 rhost_connect(RHost* const host, const uint32_t index, void* const data)
 {
-  hook(1);
+  lv2hook_enter();
   lilv_instance_connect_port(host->instance, index, data);
-  hook(0);
+  lv2hook_leave();
 }
 
 /* The control port */
-
-static uint32_t
-pad8(const uint32_t n)
-{
-  return (n + 7U) & ~7U;
-}
 
 /* Copy posted messages into the control sequence while they fit. */
 static void
 fill_control(RHost* const host)
 {
   LV2_Atom_Sequence* const seq = (LV2_Atom_Sequence*)host->control;
-  seq->atom.type               = host->atom_Sequence;
+  seq->atom.type               = host->uris.atom_Sequence;
   seq->atom.size               = sizeof(LV2_Atom_Sequence_Body);
   seq->body.unit               = 0;
   seq->body.pad                = 0;
@@ -687,7 +540,8 @@ fill_control(RHost* const host)
   uint32_t       last     = 0;
   PostHead       head;
   while (ring_peek(&host->posts, &head, sizeof(head))) {
-    const uint32_t need = pad8((uint32_t)sizeof(int64_t) + head.size);
+    const uint32_t need =
+      lv2_atom_pad_size((uint32_t)sizeof(int64_t) + head.size);
     if ((uint64_t)used + need > capacity) {
       if (used == sizeof(LV2_Atom_Sequence)) { /* it can never fit */
         ring_take(&host->posts, NULL, sizeof(head) + head.size);
@@ -733,27 +587,6 @@ rhost_posts_dropped(const RHost* const host)
 
 /* The notify port */
 
-/* True if every property of `obj` lies inside it. */
-static bool
-object_ok(const LV2_Atom_Object* const obj)
-{
-  const uint8_t* const end = (const uint8_t*)&obj->body + obj->atom.size;
-  const uint8_t*       it  = (const uint8_t*)(&obj->body + 1);
-  while (it < end) {
-    if ((size_t)(end - it) < sizeof(LV2_Atom_Property_Body)) {
-      return false;
-    }
-    const LV2_Atom_Property_Body* const prop =
-      (const LV2_Atom_Property_Body*)it;
-    const size_t len = sizeof(LV2_Atom_Property_Body) + prop->value.size;
-    if (len > (size_t)(end - it)) {
-      return false;
-    }
-    it += pad8((uint32_t)len);
-  }
-  return true;
-}
-
 static void
 push_reply(RHost* const         host,
            const RHostReplyKind kind,
@@ -773,95 +606,48 @@ push_reply(RHost* const         host,
   }
 }
 
-/* The text of a string atom, or NULL if it is not a terminated string. */
-static const char*
-string_of(const RHost* const host, const LV2_Atom* const atom)
-{
-  if (!atom || atom->type != host->atom_String || !atom->size) {
-    return NULL;
-  }
-  const char* const s = (const char*)LV2_ATOM_BODY_CONST(atom);
-  return s[atom->size - 1U] ? NULL : s;
-}
-
-static void
-read_set(RHost* const                 host,
-         const uint32_t               frame,
-         const LV2_Atom_Object* const obj)
-{
-  const LV2_Atom* prop    = NULL;
-  const LV2_Atom* value   = NULL;
-  const LV2_Atom* subject = NULL;
-  lv2_atom_object_get(obj,
-                      host->patch_property,
-                      &prop,
-                      host->patch_value,
-                      &value,
-                      host->patch_subject,
-                      &subject,
-                      0);
-  const LV2_URID key =
-    (prop && prop->type == host->atom_URID && prop->size >= sizeof(LV2_URID))
-      ? ((const LV2_Atom_URID*)prop)->body
-      : 0U;
-  const char* const text = string_of(host, value);
-  if (subject) {
-    push_reply(host, RHOST_ACK, frame, NULL);
-  } else if (key == host->ae_status && text) {
-    push_reply(host, RHOST_STATUS, frame, text);
-  } else if (key == host->ae_patch && text) {
-    free(host->patch);
-    host->patch = strdup(text);
-    push_reply(host, RHOST_PATCH, frame, text);
-  } else {
-    push_reply(host, RHOST_OTHER, frame, NULL);
-  }
-}
-
-/* Check and read what the plugin wrote on notify. */
+/* Check and read what the plugin wrote on notify, up to the first
+   malformed event or object (counted). */
 static void
 read_notify(RHost* const host)
 {
   const LV2_Atom_Sequence* const seq = (const LV2_Atom_Sequence*)host->notify;
-  const uint32_t room = host->options.notify_bytes - (uint32_t)sizeof(LV2_Atom);
-  if (seq->atom.type != host->atom_Sequence || seq->atom.size > room ||
-      seq->atom.size < sizeof(LV2_Atom_Sequence_Body)) {
+  Lv2SeqWalk                     walk;
+  if (seq->atom.type != host->uris.atom_Sequence ||
+      !lv2seq_begin(&walk, seq, host->options.notify_bytes)) {
     atomic_fetch_add(&host->bad_notify, 1U);
     return;
   }
 
-  const uint8_t* const end  = (const uint8_t*)&seq->body + seq->atom.size;
-  const uint8_t*       it   = (const uint8_t*)(&seq->body + 1);
-  int64_t              last = 0;
-  while (it < end) {
-    const LV2_Atom_Event* const ev = (const LV2_Atom_Event*)it;
-    if ((size_t)(end - it) < sizeof(LV2_Atom_Event) ||
-        ev->body.size > (size_t)(end - it) - sizeof(LV2_Atom_Event) ||
-        ev->time.frames < last) {
-      atomic_fetch_add(&host->bad_notify, 1U);
-      return;
-    }
-    last                             = ev->time.frames;
-    const uint32_t               fr  = (uint32_t)ev->time.frames;
-    const LV2_Atom_Object* const obj = (const LV2_Atom_Object*)&ev->body;
-    if ((ev->body.type == host->atom_Object ||
-         ev->body.type == host->atom_Blank) &&
-        ev->body.size >= sizeof(LV2_Atom_Object_Body)) {
-      if (!object_ok(obj)) {
+  const LV2_Atom_Event* ev = NULL;
+  while ((ev = lv2seq_next(&walk))) {
+    const uint32_t fr   = (uint32_t)ev->time.frames;
+    const char*    text = NULL;
+    switch (lv2notify_read(&host->uris, &ev->body, &text)) {
+      case LV2NOTIFY_STATUS:
+        push_reply(host, RHOST_STATUS, fr, text);
+        break;
+      case LV2NOTIFY_ACK:
+        push_reply(host, RHOST_ACK, fr, NULL);
+        break;
+      case LV2NOTIFY_PATCH:
+        free(host->patch);
+        host->patch = strdup(text);
+        push_reply(host, RHOST_PATCH, fr, text);
+        break;
+      case LV2NOTIFY_STATE_CHANGED:
+        push_reply(host, RHOST_STATE_CHANGED, fr, NULL);
+        break;
+      case LV2NOTIFY_OTHER:
+        push_reply(host, RHOST_OTHER, fr, NULL);
+        break;
+      case LV2NOTIFY_MALFORMED:
         atomic_fetch_add(&host->bad_notify, 1U);
         return;
-      }
-      if (obj->body.otype == host->state_StateChanged) {
-        push_reply(host, RHOST_STATE_CHANGED, fr, NULL);
-      } else if (obj->body.otype == host->patch_Set) {
-        read_set(host, fr, obj);
-      } else {
-        push_reply(host, RHOST_OTHER, fr, NULL);
-      }
-    } else {
-      push_reply(host, RHOST_OTHER, fr, NULL);
     }
-    it += pad8((uint32_t)sizeof(LV2_Atom_Event) + ev->body.size);
+  }
+  if (walk.bad) {
+    atomic_fetch_add(&host->bad_notify, 1U);
   }
 }
 
@@ -873,29 +659,11 @@ connect_all(RHost* const       host,
             float* const       out[2],
             const uint32_t     offset)
 {
-  LilvInstance* const inst = host->instance;
-  for (int c = 0; c < 2; ++c) {
-    if (host->audio_in[c] >= 0) {
-      const float* const src = (in && in[c]) ? in[c] + offset : host->silence;
-      lilv_instance_connect_port(inst, (uint32_t)host->audio_in[c], (void*)src);
-    }
-    if (host->audio_out[c] >= 0) {
-      float* const dst = (out && out[c]) ? out[c] + offset : host->scratch[c];
-      lilv_instance_connect_port(inst, (uint32_t)host->audio_out[c], dst);
-    }
-  }
-  if (host->control_port >= 0) {
-    lilv_instance_connect_port(
-      inst, (uint32_t)host->control_port, host->control);
-  }
-  if (host->notify_port >= 0) {
-    lilv_instance_connect_port(inst, (uint32_t)host->notify_port, host->notify);
-  }
-  for (uint32_t i = 0; i < host->n_ports; ++i) {
-    if (host->is_control[i]) {
-      lilv_instance_connect_port(inst, i, &host->controls[i]);
-    }
-  }
+  float* const scratch[2] = { host->scratch[0], host->scratch[1] };
+  lv2ports_connect_audio(
+    &host->ports, host->instance, in, out, offset, host->silence, scratch);
+  lv2ports_connect_others(
+    &host->ports, host->instance, host->control, host->notify);
 }
 
 static void
@@ -907,23 +675,21 @@ cycle_at(RHost* const       host,
 {
   deliver_responses(host);
 
-  hook(1);
+  lv2hook_enter();
   plant(host, RHOST_PLANT_CONNECT);
   if (!host->options.leave_ports_null) {
     connect_all(host, in, out, offset);
   }
-  hook(0);
+  lv2hook_leave();
 
   if (!host->options.leave_ports_null) {
     fill_control(host); /* else posted messages wait */
   }
-  LV2_Atom_Sequence* const notify = (LV2_Atom_Sequence*)host->notify;
-  notify->atom.type               = 0;
-  notify->atom.size = host->options.notify_bytes - (uint32_t)sizeof(LV2_Atom);
+  lv2seq_announce(host->notify, host->options.notify_bytes);
 
-  hook(1);
+  lv2hook_enter();
   lilv_instance_run(host->instance, n);
-  hook(0);
+  lv2hook_leave();
 
   if (!host->options.leave_ports_null) {
     read_notify(host);
@@ -1005,32 +771,33 @@ rhost_msg_init(RHost* const    host,
   msg->host     = host;
   msg->buf      = (uint8_t*)buf;
   msg->capacity = capacity;
-  lv2_atom_forge_init(&msg->forge, &host->map);
+  lv2_atom_forge_init(&msg->forge, lv2urid_as_map(urids()));
 }
 
-static void
-msg_begin(RHostMsg* const msg, const char* const otype)
+/* Start writing at the start of the message buffer. */
+static LV2_Atom_Forge*
+msg_forge(RHostMsg* const msg)
 {
   lv2_atom_forge_set_buffer(&msg->forge, msg->buf, msg->capacity);
-  lv2_atom_forge_object(
-    &msg->forge, &msg->frame, 0, rhost_map(msg->host, otype));
+  return &msg->forge;
 }
 
 /* The message if it fits whole, else NULL. */
 static const LV2_Atom*
-msg_done(RHostMsg* const msg)
+msg_fits(const RHostMsg* const msg)
 {
-  lv2_atom_forge_pop(&msg->forge, &msg->frame);
   const LV2_Atom* const atom = (const LV2_Atom*)msg->buf;
   return lv2_atom_pad_size(lv2_atom_total_size(atom)) == msg->forge.offset
            ? atom
            : NULL;
 }
 
-static void
-forge_key(RHostMsg* const msg, const char* const uri)
+/* Close the message's object; the message if it fits whole, else NULL. */
+static const LV2_Atom*
+msg_done(RHostMsg* const msg)
 {
-  lv2_atom_forge_key(&msg->forge, rhost_map(msg->host, uri));
+  lv2_atom_forge_pop(&msg->forge, &msg->frame);
+  return msg_fits(msg);
 }
 
 void
@@ -1038,14 +805,8 @@ rhost_msg_set_begin(RHostMsg* const   msg,
                     const char* const subject,
                     const char* const property)
 {
-  msg_begin(msg, LV2_PATCH__Set);
-  if (subject) {
-    forge_key(msg, LV2_PATCH__subject);
-    lv2_atom_forge_uri(&msg->forge, subject, (uint32_t)strlen(subject));
-  }
-  forge_key(msg, LV2_PATCH__property);
-  lv2_atom_forge_urid(&msg->forge, rhost_map(msg->host, property));
-  forge_key(msg, LV2_PATCH__value);
+  lv2forge_set_begin(
+    msg_forge(msg), lv2urid_as_map(urids()), &msg->frame, subject, property);
 }
 
 const LV2_Atom*
@@ -1060,13 +821,9 @@ rhost_msg_set_param(RHostMsg* const   msg,
                     const char* const param,
                     const float       value)
 {
-  char subject[128];
-  char property[128];
-  snprintf(subject, sizeof(subject), "urn:aether:node:%s", node);
-  snprintf(property, sizeof(property), "urn:aether:%s", param);
-  rhost_msg_set_begin(msg, subject, property);
-  lv2_atom_forge_float(&msg->forge, value);
-  return msg_done(msg);
+  lv2forge_set_param(
+    msg_forge(msg), lv2urid_as_map(urids()), node, param, value);
+  return msg_fits(msg);
 }
 
 const LV2_Atom*
@@ -1076,13 +833,9 @@ rhost_msg_set_string(RHostMsg* const   msg,
                      const uint32_t    len,
                      const bool        path)
 {
-  rhost_msg_set_begin(msg, NULL, property);
-  if (path) {
-    lv2_atom_forge_path(&msg->forge, value, len);
-  } else {
-    lv2_atom_forge_string(&msg->forge, value, len);
-  }
-  return msg_done(msg);
+  lv2forge_set_string(
+    msg_forge(msg), lv2urid_as_map(urids()), property, value, len, path);
+  return msg_fits(msg);
 }
 
 void
@@ -1090,17 +843,19 @@ rhost_msg_put_begin(RHostMsg* const   msg,
                     const char* const node,
                     const char* const type)
 {
-  char subject[128];
-  char type_uri[128];
-  snprintf(subject, sizeof(subject), "urn:aether:node:%s", node);
-  snprintf(type_uri, sizeof(type_uri), "urn:aether:%s", type);
-  msg_begin(msg, LV2_PATCH__Put);
-  forge_key(msg, LV2_PATCH__subject);
-  lv2_atom_forge_uri(&msg->forge, subject, (uint32_t)strlen(subject));
-  forge_key(msg, LV2_PATCH__body);
-  lv2_atom_forge_object(&msg->forge, &msg->body, 0, 0);
-  forge_key(msg, NS_RDF "type");
-  lv2_atom_forge_urid(&msg->forge, rhost_map(msg->host, type_uri));
+  LV2_Atom_Forge* const forge = msg_forge(msg);
+  LV2_URID_Map* const   map   = lv2urid_as_map(urids());
+  char                  subject[128];
+  char                  type_uri[128];
+  lv2forge_node_uri(subject, sizeof(subject), node);
+  lv2forge_vocab_uri(type_uri, sizeof(type_uri), type);
+  lv2forge_object(forge, map, &msg->frame, LV2_PATCH__Put);
+  lv2forge_key(forge, map, LV2_PATCH__subject);
+  lv2_atom_forge_uri(forge, subject, (uint32_t)strlen(subject));
+  lv2forge_key(forge, map, LV2_PATCH__body);
+  lv2_atom_forge_object(forge, &msg->body, 0, 0);
+  lv2forge_key(forge, map, NS_RDF "type");
+  lv2_atom_forge_urid(forge, rhost_map(msg->host, type_uri));
 }
 
 const LV2_Atom*
@@ -1113,22 +868,21 @@ rhost_msg_put_end(RHostMsg* const msg)
 const LV2_Atom*
 rhost_msg_delete(RHostMsg* const msg, const char* const node)
 {
-  char subject[128];
-  snprintf(subject, sizeof(subject), "urn:aether:node:%s", node);
-  msg_begin(msg, LV2_PATCH__Delete);
-  forge_key(msg, LV2_PATCH__subject);
-  lv2_atom_forge_uri(&msg->forge, subject, (uint32_t)strlen(subject));
+  LV2_Atom_Forge* const forge = msg_forge(msg);
+  LV2_URID_Map* const   map   = lv2urid_as_map(urids());
+  char                  subject[128];
+  lv2forge_node_uri(subject, sizeof(subject), node);
+  lv2forge_object(forge, map, &msg->frame, LV2_PATCH__Delete);
+  lv2forge_key(forge, map, LV2_PATCH__subject);
+  lv2_atom_forge_uri(forge, subject, (uint32_t)strlen(subject));
   return msg_done(msg);
 }
 
 const LV2_Atom*
 rhost_msg_get(RHostMsg* const msg, const char* const property)
 {
-  msg_begin(msg, LV2_PATCH__Get);
-  if (property) {
-    forge_key(msg, LV2_PATCH__property);
-    lv2_atom_forge_urid(&msg->forge, rhost_map(msg->host, property));
-  }
+  lv2forge_get_begin(
+    msg_forge(msg), lv2urid_as_map(urids()), &msg->frame, property);
   return msg_done(msg);
 }
 
@@ -1137,87 +891,21 @@ rhost_msg_midi(RHostMsg* const      msg,
                const uint8_t* const bytes,
                const uint32_t       size)
 {
-  lv2_atom_forge_set_buffer(&msg->forge, msg->buf, msg->capacity);
-  lv2_atom_forge_atom(
-    &msg->forge, size, rhost_map(msg->host, LV2_MIDI__MidiEvent));
-  lv2_atom_forge_write(&msg->forge, bytes, size);
+  lv2forge_midi(msg_forge(msg), lv2urid_as_map(urids()), bytes, size);
   return (const LV2_Atom*)msg->buf;
 }
 
 /* State */
 
-typedef struct {
-  RHost* host;
-  char*  text;
-} SaveContext;
-
-static LV2_State_Status
-store(LV2_State_Handle  handle,
-      const uint32_t    key,
-      const void* const value,
-      const size_t      size,
-      const uint32_t    type,
-      const uint32_t    flags)
-{
-  (void)type;
-  (void)flags;
-  SaveContext* const ctx = (SaveContext*)handle;
-  if (key != ctx->host->ae_patch) {
-    return LV2_STATE_SUCCESS;
-  }
-  free(ctx->text);
-  ctx->text = (char*)malloc(size + 1U);
-  if (!ctx->text) {
-    return LV2_STATE_ERR_UNKNOWN;
-  }
-  memcpy(ctx->text, value, size);
-  ctx->text[size] = '\0';
-  return LV2_STATE_SUCCESS;
-}
-
 char*
 rhost_save(RHost* const host, LV2_State_Status* const status)
 {
-  SaveContext            ctx = { host, NULL };
-  const LV2_State_Status st =
-    host->state ? host->state->save(lilv_instance_get_handle(host->instance),
-                                    store,
-                                    &ctx,
-                                    LV2_STATE_IS_POD | LV2_STATE_IS_PORTABLE,
-                                    host->features)
-                : LV2_STATE_ERR_NO_FEATURE;
-  if (status) {
-    *status = st;
-  }
-  if (st) {
-    free(ctx.text);
-    return NULL;
-  }
-  return ctx.text;
-}
-
-typedef struct {
-  RHost*      host;
-  const void* value;
-  size_t      size;
-  LV2_URID    type;
-} RestoreContext;
-
-static const void*
-retrieve(LV2_State_Handle handle,
-         const uint32_t   key,
-         size_t* const    size,
-         uint32_t* const  type,
-         uint32_t* const  flags)
-{
-  const RestoreContext* const ctx = (const RestoreContext*)handle;
-  if (key != ctx->host->ae_patch || !ctx->value) {
-    return NULL;
-  }
-  *size  = ctx->size;
-  *type  = ctx->type;
-  *flags = LV2_STATE_IS_POD | LV2_STATE_IS_PORTABLE;
-  return ctx->value;
+  return lv2state_save_text(host->state,
+                            lilv_instance_get_handle(host->instance),
+                            host->uris.ae_patch,
+                            LV2_STATE_IS_POD | LV2_STATE_IS_PORTABLE,
+                            host->features.list,
+                            status);
 }
 
 LV2_State_Status
@@ -1226,14 +914,13 @@ rhost_restore(RHost* const      host,
               const size_t      size,
               const LV2_URID    type)
 {
-  RestoreContext ctx = { host, value, size, type };
-  return host->state
-           ? host->state->restore(lilv_instance_get_handle(host->instance),
-                                  retrieve,
-                                  &ctx,
-                                  0,
-                                  host->restore_features)
-           : LV2_STATE_ERR_NO_FEATURE;
+  return lv2state_restore_value(host->state,
+                                lilv_instance_get_handle(host->instance),
+                                host->uris.ae_patch,
+                                value,
+                                size,
+                                type,
+                                host->restore_features.list);
 }
 
 bool
@@ -1241,11 +928,13 @@ rhost_load_preset(RHost* const host, const LilvNode* const preset)
 {
   LilvWorld* const w = rhost_world();
   lilv_world_load_resource(w, preset);
-  LilvState* const st = lilv_state_new_from_world(w, &host->map, preset);
+  LilvState* const st =
+    lilv_state_new_from_world(w, lv2urid_as_map(urids()), preset);
   if (!st) {
     return false;
   }
-  lilv_state_restore(st, host->instance, NULL, NULL, 0, host->restore_features);
+  lilv_state_restore(
+    st, host->instance, NULL, NULL, 0, host->restore_features.list);
   lilv_state_free(st);
   return true;
 }
