@@ -67,8 +67,10 @@ bench_compile(Bench* const b)
     EngineRun* const r = engine_run_new();
     AetherError      err;
     Editor           ed;
+    aether_error_clear(&err);
     if (!r || build_dag(r->graph, n, &err) || engine_run_start(r, &err) ||
         editor_init(&ed, r, "m0")) {
+      fprintf(stderr, "bench: %s\n", err.message);
       b->failed = true;
       engine_run_free(r);
       return;
@@ -87,6 +89,11 @@ bench_compile(Bench* const b)
       }
       engine_block(r); /* swap it in, hand back the old one */
       aether_engine_collect(r->engine);
+    }
+    if (b->failed) { /* no row from half-filled samples */
+      fprintf(stderr, "bench: compile of %u nodes failed\n", n);
+      engine_run_free(r);
+      return;
     }
     const Stat c   = stat_of(ns, o->reps);
     Row* const row = table_row(t);
@@ -130,8 +137,10 @@ bench_swap(Bench* const b)
     EngineRun* const r = engine_run_new();
     AetherError      err;
     Editor           ed;
+    aether_error_clear(&err);
     if (!r || build_dag(r->graph, cases[c].nodes, &err) ||
         engine_run_start(r, &err) || editor_init(&ed, r, "m0")) {
+      fprintf(stderr, "bench: %s\n", err.message);
       b->failed = true;
       engine_run_free(r);
       return;
@@ -166,6 +175,11 @@ bench_swap(Bench* const b)
         with[rep - 1U]    = t_with;
         without[rep - 1U] = t_without;
       }
+    }
+    if (b->failed) { /* no row from half-filled samples */
+      fprintf(stderr, "bench: a swap edit failed\n");
+      engine_run_free(r);
+      return;
     }
     const Stat d   = stat_combine(with, without, 1.0, 1.0, reps);
     Row* const row = table_row(t);
@@ -215,8 +229,10 @@ bench_parse(Bench* const b)
     EngineRun* const r    = engine_run_new();
     char*            text = NULL;
     AetherError      err;
+    aether_error_clear(&err);
     if (!r || build_dag(r->graph, n, &err) ||
         aether_patch_write(r->graph, &text, &err)) {
+      fprintf(stderr, "bench: %s\n", err.message);
       b->failed = true;
       engine_run_free(r);
       return;
@@ -238,6 +254,11 @@ bench_parse(Bench* const b)
       if (rep) {
         ns[rep - 1U] = dt;
       }
+    }
+    if (b->failed) { /* no row from half-filled samples */
+      free(text);
+      engine_run_free(r);
+      return;
     }
     const Stat p   = stat_of(ns, o->reps);
     Row* const row = table_row(t);
