@@ -72,7 +72,7 @@ def main(paths):
             for s in r["swap"]]
     print(table(["schedule swap", "block with swap (ns)", "block without (ns)",
                  "swap (ns)"], rows))
-    rows = [[f"{p['nodes']} nodes", p["bytes"], num(p["parse_ms"], 2),
+    rows = [[f"{p['nodes']} nodes", int(p["bytes"]), num(p["parse_ms"], 2),
              num(p["ns_per_node"]), num(p["mb_per_s"])] for p in r["parse"]]
     print(table(["parse + validate", "bytes", "ms", "ns per node", "MB/s"], rows))
 
