@@ -208,6 +208,64 @@ name_is_valid(const char* const name)
   return true;
 }
 
+static bool
+same_handle(const AetherHandle a, const AetherHandle b)
+{
+  return a.index == b.index && a.generation == b.generation;
+}
+
+/* The live node behind `h` in `*node`, or an error. */
+static AetherStatus
+live_node(const AetherGraph* const graph,
+          const AetherHandle       h,
+          GraphNode** const        node,
+          AetherError* const       err)
+{
+  *node = aether_graph_node(graph, h);
+  return *node ? AETHER_SUCCESS
+               : aether_error(err, AETHER_ERR_BAD_HANDLE, "no such node");
+}
+
+/* Refuse input, output or parameter (`what`) `i` that node `n` lacks. */
+static AetherStatus
+no_index(const GraphNode* const n,
+         const AetherStatus     status,
+         const char* const      what,
+         const uint32_t         i,
+         AetherError* const     err)
+{
+  return aether_error(err,
+                      status,
+                      "node \"%s\" (%s) has no %s %u",
+                      n->name,
+                      n->type->name,
+                      what,
+                      i);
+}
+
+/* Check port `i` of the `count` inputs or outputs (`what`) of node `n`. */
+static AetherStatus
+check_port(const GraphNode* const n,
+           const char* const      what,
+           const uint32_t         i,
+           const uint32_t         count,
+           AetherError* const     err)
+{
+  return i < count ? AETHER_SUCCESS
+                   : no_index(n, AETHER_ERR_BAD_PORT, what, i, err);
+}
+
+/* Check that node `n` has parameter `param`. */
+static AetherStatus
+check_param(const GraphNode* const n,
+            const uint32_t         param,
+            AetherError* const     err)
+{
+  return param < n->type->n_params
+           ? AETHER_SUCCESS
+           : no_index(n, AETHER_ERR_BAD_PARAM, "parameter", param, err);
+}
+
 AetherStatus
 aether_graph_add(AetherGraph* const          graph,
                  const AetherNodeType* const type,
@@ -321,9 +379,10 @@ aether_graph_remove(AetherGraph* const graph,
                     const AetherHandle node,
                     AetherError* const err)
 {
-  GraphNode* const n = aether_graph_node(graph, node);
-  if (!n) {
-    return aether_error(err, AETHER_ERR_BAD_HANDLE, "no such node");
+  GraphNode*         n  = NULL;
+  const AetherStatus st = live_node(graph, node, &n, err);
+  if (st) {
+    return st;
   }
 
   /* A node the audio thread may be running is freed only once the schedule
@@ -344,16 +403,14 @@ aether_graph_remove(AetherGraph* const graph,
     input_clear(graph, c.node, c.input);
   }
   for (uint32_t i = 0; i < graph->n_maps;) {
-    if (graph->maps[i].node.index == node.index &&
-        graph->maps[i].node.generation == node.generation) {
+    if (same_handle(graph->maps[i].node, node)) {
       graph->maps[i] = graph->maps[--graph->n_maps];
     } else {
       ++i;
     }
   }
   for (uint32_t i = 0; i < graph->n_cc_maps;) {
-    if (graph->cc_maps[i].node.index == node.index &&
-        graph->cc_maps[i].node.generation == node.generation) {
+    if (same_handle(graph->cc_maps[i].node, node)) {
       graph->cc_maps[i] = graph->cc_maps[--graph->n_cc_maps];
     } else {
       ++i;
@@ -441,30 +498,14 @@ aether_graph_connect(AetherGraph* const graph,
                      const uint32_t     dst_in,
                      AetherError* const err)
 {
-  GraphNode* const s = aether_graph_node(graph, src);
-  GraphNode* const d = aether_graph_node(graph, dst);
-  if (!s || !d) {
-    return aether_error(err, AETHER_ERR_BAD_HANDLE, "no such node");
-  }
-  if (src_out >= s->type->n_outputs) {
-    return aether_error(err,
-                        AETHER_ERR_BAD_PORT,
-                        "node \"%s\" (%s) has no output %u",
-                        s->name,
-                        s->type->name,
-                        src_out);
-  }
-  if (dst_in >= d->type->n_inputs) {
-    return aether_error(err,
-                        AETHER_ERR_BAD_PORT,
-                        "node \"%s\" (%s) has no input %u",
-                        d->name,
-                        d->type->name,
-                        dst_in);
-  }
-
-  AetherStatus st = check_cycle(graph, src.index, dst.index, err);
-  if (st) {
+  GraphNode*   s  = NULL;
+  GraphNode*   d  = NULL;
+  AetherStatus st = AETHER_SUCCESS;
+  if ((st = live_node(graph, src, &s, err)) ||
+      (st = live_node(graph, dst, &d, err)) ||
+      (st = check_port(s, "output", src_out, s->type->n_outputs, err)) ||
+      (st = check_port(d, "input", dst_in, d->type->n_inputs, err)) ||
+      (st = check_cycle(graph, src.index, dst.index, err))) {
     return st;
   }
   if ((st = consumer_add(s, dst.index, dst_in))) {
@@ -484,17 +525,11 @@ aether_graph_disconnect(AetherGraph* const graph,
                         const uint32_t     dst_in,
                         AetherError* const err)
 {
-  GraphNode* const d = aether_graph_node(graph, dst);
-  if (!d) {
-    return aether_error(err, AETHER_ERR_BAD_HANDLE, "no such node");
-  }
-  if (dst_in >= d->type->n_inputs) {
-    return aether_error(err,
-                        AETHER_ERR_BAD_PORT,
-                        "node \"%s\" (%s) has no input %u",
-                        d->name,
-                        d->type->name,
-                        dst_in);
+  GraphNode*   d  = NULL;
+  AetherStatus st = AETHER_SUCCESS;
+  if ((st = live_node(graph, dst, &d, err)) ||
+      (st = check_port(d, "input", dst_in, d->type->n_inputs, err))) {
+    return st;
   }
   input_clear(graph, dst.index, dst_in);
   return AETHER_SUCCESS;
@@ -507,17 +542,11 @@ aether_graph_set_param(AetherGraph* const graph,
                        const float        value,
                        AetherError* const err)
 {
-  GraphNode* const n = aether_graph_node(graph, node);
-  if (!n) {
-    return aether_error(err, AETHER_ERR_BAD_HANDLE, "no such node");
-  }
-  if (param >= n->type->n_params) {
-    return aether_error(err,
-                        AETHER_ERR_BAD_PARAM,
-                        "node \"%s\" (%s) has no parameter %u",
-                        n->name,
-                        n->type->name,
-                        param);
+  GraphNode*   n  = NULL;
+  AetherStatus st = AETHER_SUCCESS;
+  if ((st = live_node(graph, node, &n, err)) ||
+      (st = check_param(n, param, err))) {
+    return st;
   }
   const AetherParamDesc* const desc = &n->type->params[param];
   if (aether_param_check(desc, value)) {
@@ -542,11 +571,9 @@ aether_graph_set_param(AetherGraph* const graph,
 /* An unmapped parameter goes back to its value on the graph at the next
    commit (the mapping may have moved it on the audio thread). */
 static void
-mark_dirty(AetherGraph* const graph,
-           const AetherHandle node,
-           const uint32_t     param)
+mark_dirty(GraphNode* const n, const uint32_t param)
 {
-  graph->nodes[node.index].param_dirty |= 1U << param;
+  n->param_dirty |= 1U << param;
 }
 
 /* A mapping's range must lie inside the parameter's; an exponential curve
@@ -560,13 +587,9 @@ check_map_range(const GraphNode* const n,
                 const char* const      what,
                 AetherError* const     err)
 {
-  if (param >= n->type->n_params) {
-    return aether_error(err,
-                        AETHER_ERR_BAD_PARAM,
-                        "node \"%s\" (%s) has no parameter %u",
-                        n->name,
-                        n->type->name,
-                        param);
+  const AetherStatus st = check_param(n, param, err);
+  if (st) {
+    return st;
   }
   const AetherParamDesc* const desc = &n->type->params[param];
   if (!isfinite(min) || !isfinite(max) || min < desc->min || max > desc->max ||
@@ -594,10 +617,58 @@ check_map_range(const GraphNode* const n,
   return AETHER_SUCCESS;
 }
 
-static bool
-same_handle(const AetherHandle a, const AetherHandle b)
+/* Make room for a mapping at index `i` of a table of `*n` of at most `max`
+   mappings of `kind`: `i` < `*n` replaces one, `i` == `*n` appends one. */
+static AetherStatus
+map_place(uint32_t* const    n,
+          const uint32_t     i,
+          const uint32_t     max,
+          const char* const  kind,
+          AetherError* const err)
 {
-  return a.index == b.index && a.generation == b.generation;
+  if (i == *n) {
+    if (*n >= max) {
+      return aether_error(
+        err, AETHER_ERR_FULL, "too many %s mappings: at most %u", kind, max);
+    }
+    ++*n;
+  }
+  return AETHER_SUCCESS;
+}
+
+/* Index of the mapping of `macro` onto `param` of `node`, or n_maps. */
+static uint32_t
+find_macro_map(const AetherGraph* const graph,
+               const uint32_t           macro,
+               const AetherHandle       node,
+               const uint32_t           param)
+{
+  for (uint32_t i = 0; i < graph->n_maps; ++i) {
+    const AetherMacroMap* const m = &graph->maps[i];
+    if (m->macro == macro && m->param == param && same_handle(m->node, node)) {
+      return i;
+    }
+  }
+  return graph->n_maps;
+}
+
+/* Index of the mapping of controller `cc` on `channel` onto `param` of
+   `node`, or n_cc_maps. */
+static uint32_t
+find_cc_map(const AetherGraph* const graph,
+            const uint32_t           cc,
+            const uint32_t           channel,
+            const AetherHandle       node,
+            const uint32_t           param)
+{
+  for (uint32_t i = 0; i < graph->n_cc_maps; ++i) {
+    const AetherCcMap* const m = &graph->cc_maps[i];
+    if (m->cc == cc && m->channel == channel && m->param == param &&
+        same_handle(m->node, node)) {
+      return i;
+    }
+  }
+  return graph->n_cc_maps;
 }
 
 AetherStatus
@@ -605,9 +676,10 @@ aether_graph_map_macro(AetherGraph* const          graph,
                        const AetherMacroMap* const map,
                        AetherError* const          err)
 {
-  const GraphNode* const n = aether_graph_node(graph, map->node);
-  if (!n) {
-    return aether_error(err, AETHER_ERR_BAD_HANDLE, "no such node");
+  GraphNode*   n  = NULL;
+  AetherStatus st = live_node(graph, map->node, &n, err);
+  if (st) {
+    return st;
   }
   if (map->macro >= AETHER_N_MACROS) {
     return aether_error(err,
@@ -616,30 +688,50 @@ aether_graph_map_macro(AetherGraph* const          graph,
                         map->macro + 1U,
                         AETHER_N_MACROS);
   }
+
   char what[32];
   snprintf(what, sizeof(what), "macro %u", map->macro + 1U);
-  const AetherStatus st =
-    check_map_range(n, map->param, map->min, map->max, map->curve, what, err);
+  const uint32_t i = find_macro_map(graph, map->macro, map->node, map->param);
+  if ((st = check_map_range(
+         n, map->param, map->min, map->max, map->curve, what, err)) ||
+      (st =
+         map_place(&graph->n_maps, i, AETHER_MAX_MACRO_MAPS, "macro", err))) {
+    return st;
+  }
+  graph->maps[i] = *map;
+  return AETHER_SUCCESS;
+}
+
+AetherStatus
+aether_graph_unmap_macro(AetherGraph* const graph,
+                         const uint32_t     macro,
+                         const AetherHandle node,
+                         const uint32_t     param,
+                         AetherError* const err)
+{
+  GraphNode*         n  = NULL;
+  const AetherStatus st = live_node(graph, node, &n, err);
   if (st) {
     return st;
   }
-
-  for (uint32_t i = 0; i < graph->n_maps; ++i) {
-    AetherMacroMap* const m = &graph->maps[i];
-    if (m->macro == map->macro && m->param == map->param &&
-        same_handle(m->node, map->node)) {
-      *m = *map;
-      return AETHER_SUCCESS;
-    }
+  const uint32_t i = find_macro_map(graph, macro, node, param);
+  if (i < graph->n_maps) {
+    graph->maps[i] = graph->maps[--graph->n_maps];
+    mark_dirty(n, param);
   }
-  if (graph->n_maps >= AETHER_MAX_MACRO_MAPS) {
-    return aether_error(err,
-                        AETHER_ERR_FULL,
-                        "too many macro mappings: at most %d",
-                        AETHER_MAX_MACRO_MAPS);
-  }
-  graph->maps[graph->n_maps++] = *map;
   return AETHER_SUCCESS;
+}
+
+uint32_t
+aether_graph_n_macro_maps(const AetherGraph* const graph)
+{
+  return graph->n_maps;
+}
+
+const AetherMacroMap*
+aether_graph_macro_map(const AetherGraph* const graph, const uint32_t i)
+{
+  return i < graph->n_maps ? &graph->maps[i] : NULL;
 }
 
 AetherStatus
@@ -647,9 +739,10 @@ aether_graph_map_cc(AetherGraph* const       graph,
                     const AetherCcMap* const map,
                     AetherError* const       err)
 {
-  const GraphNode* const n = aether_graph_node(graph, map->node);
-  if (!n) {
-    return aether_error(err, AETHER_ERR_BAD_HANDLE, "no such node");
+  GraphNode*   n  = NULL;
+  AetherStatus st = live_node(graph, map->node, &n, err);
+  if (st) {
+    return st;
   }
   if (map->cc > 127U || map->channel > 16U) {
     return aether_error(err,
@@ -659,29 +752,18 @@ aether_graph_map_cc(AetherGraph* const       graph,
                         map->cc,
                         map->channel);
   }
+
   char what[32];
   snprintf(what, sizeof(what), "MIDI controller %u", map->cc);
-  const AetherStatus st =
-    check_map_range(n, map->param, map->min, map->max, map->curve, what, err);
-  if (st) {
+  const uint32_t i =
+    find_cc_map(graph, map->cc, map->channel, map->node, map->param);
+  if ((st = check_map_range(
+         n, map->param, map->min, map->max, map->curve, what, err)) ||
+      (st = map_place(
+         &graph->n_cc_maps, i, AETHER_MAX_CC_MAPS, "MIDI controller", err))) {
     return st;
   }
-
-  for (uint32_t i = 0; i < graph->n_cc_maps; ++i) {
-    AetherCcMap* const m = &graph->cc_maps[i];
-    if (m->cc == map->cc && m->channel == map->channel &&
-        m->param == map->param && same_handle(m->node, map->node)) {
-      *m = *map;
-      return AETHER_SUCCESS;
-    }
-  }
-  if (graph->n_cc_maps >= AETHER_MAX_CC_MAPS) {
-    return aether_error(err,
-                        AETHER_ERR_FULL,
-                        "too many MIDI controller mappings: at most %d",
-                        AETHER_MAX_CC_MAPS);
-  }
-  graph->cc_maps[graph->n_cc_maps++] = *map;
+  graph->cc_maps[i] = *map;
   return AETHER_SUCCESS;
 }
 
@@ -693,17 +775,15 @@ aether_graph_unmap_cc(AetherGraph* const graph,
                       const uint32_t     param,
                       AetherError* const err)
 {
-  if (!aether_graph_node(graph, node)) {
-    return aether_error(err, AETHER_ERR_BAD_HANDLE, "no such node");
+  GraphNode*         n  = NULL;
+  const AetherStatus st = live_node(graph, node, &n, err);
+  if (st) {
+    return st;
   }
-  for (uint32_t i = 0; i < graph->n_cc_maps; ++i) {
-    const AetherCcMap* const m = &graph->cc_maps[i];
-    if (m->cc == cc && m->channel == channel && m->param == param &&
-        same_handle(m->node, node)) {
-      graph->cc_maps[i] = graph->cc_maps[--graph->n_cc_maps];
-      mark_dirty(graph, node, param);
-      break;
-    }
+  const uint32_t i = find_cc_map(graph, cc, channel, node, param);
+  if (i < graph->n_cc_maps) {
+    graph->cc_maps[i] = graph->cc_maps[--graph->n_cc_maps];
+    mark_dirty(n, param);
   }
   return AETHER_SUCCESS;
 }
@@ -720,18 +800,6 @@ aether_graph_cc_map(const AetherGraph* const graph, const uint32_t i)
   return i < graph->n_cc_maps ? &graph->cc_maps[i] : NULL;
 }
 
-uint32_t
-aether_graph_n_macro_maps(const AetherGraph* const graph)
-{
-  return graph->n_maps;
-}
-
-const AetherMacroMap*
-aether_graph_macro_map(const AetherGraph* const graph, const uint32_t i)
-{
-  return i < graph->n_maps ? &graph->maps[i] : NULL;
-}
-
 void
 aether_graph_clear(AetherGraph* const graph)
 {
@@ -742,28 +810,6 @@ aether_graph_clear(AetherGraph* const graph)
   }
   graph->n_maps    = 0;
   graph->n_cc_maps = 0;
-}
-
-AetherStatus
-aether_graph_unmap_macro(AetherGraph* const graph,
-                         const uint32_t     macro,
-                         const AetherHandle node,
-                         const uint32_t     param,
-                         AetherError* const err)
-{
-  if (!aether_graph_node(graph, node)) {
-    return aether_error(err, AETHER_ERR_BAD_HANDLE, "no such node");
-  }
-  for (uint32_t i = 0; i < graph->n_maps; ++i) {
-    const AetherMacroMap* const m = &graph->maps[i];
-    if (m->macro == macro && m->param == param && m->node.index == node.index &&
-        m->node.generation == node.generation) {
-      graph->maps[i] = graph->maps[--graph->n_maps];
-      mark_dirty(graph, node, param);
-      break;
-    }
-  }
-  return AETHER_SUCCESS;
 }
 
 AetherStatus
@@ -794,9 +840,10 @@ aether_graph_set_poly(AetherGraph* const graph,
                       const bool         poly,
                       AetherError* const err)
 {
-  GraphNode* const n = aether_graph_node(graph, node);
-  if (!n) {
-    return aether_error(err, AETHER_ERR_BAD_HANDLE, "no such node");
+  GraphNode*         n  = NULL;
+  const AetherStatus st = live_node(graph, node, &n, err);
+  if (st) {
+    return st;
   }
   n->poly = poly;
   return AETHER_SUCCESS;

@@ -13,6 +13,11 @@
 #define NS_LEN (sizeof(AETHER_PATCH_NS) - 1U)
 #define NODE_NS_LEN (sizeof(AETHER_PATCH_NODE_NS) - 1U)
 
+/* The most mappings of one kind (macro or controller) a patch holds. */
+#define MAX_MAPS                                                      \
+  (AETHER_MAX_MACRO_MAPS > AETHER_MAX_CC_MAPS ? AETHER_MAX_MACRO_MAPS \
+                                              : AETHER_MAX_CC_MAPS)
+
 static const char* const curve_names[] = { "linear", "exponential", "square" };
 
 /* Names */
@@ -261,18 +266,31 @@ aether_patch_add_node(AetherPatch* const           patch,
   return AETHER_SUCCESS;
 }
 
+/* Refuse a mapping of `kind` at `pos`: the patch has `max` of them. */
+static AetherStatus
+too_many_maps(const AetherPatch* const patch,
+              const char* const        kind,
+              const uint32_t           max,
+              const AetherPatchPos     pos,
+              AetherError* const       err)
+{
+  return patch_error(err,
+                     AETHER_ERR_FULL,
+                     patch->filename,
+                     pos,
+                     "too many %s mappings (at most %u)",
+                     kind,
+                     max);
+}
+
 AetherStatus
 aether_patch_add_macro(AetherPatch* const            patch,
                        const AetherPatchMacro* const macro,
                        AetherError* const            err)
 {
   if (patch->n_macros >= AETHER_MAX_MACRO_MAPS) {
-    return patch_error(err,
-                       AETHER_ERR_FULL,
-                       patch->filename,
-                       macro->pos,
-                       "too many macro mappings (at most %u)",
-                       (unsigned)AETHER_MAX_MACRO_MAPS);
+    return too_many_maps(
+      patch, "macro", AETHER_MAX_MACRO_MAPS, macro->pos, err);
   }
   patch->macros[patch->n_macros++] = *macro;
   return AETHER_SUCCESS;
@@ -284,12 +302,8 @@ aether_patch_add_controller(AetherPatch* const                 patch,
                             AetherError* const                 err)
 {
   if (patch->n_controllers >= AETHER_MAX_CC_MAPS) {
-    return patch_error(err,
-                       AETHER_ERR_FULL,
-                       patch->filename,
-                       controller->pos,
-                       "too many controller mappings (at most %u)",
-                       (unsigned)AETHER_MAX_CC_MAPS);
+    return too_many_maps(
+      patch, "controller", AETHER_MAX_CC_MAPS, controller->pos, err);
   }
   patch->controllers[patch->n_controllers++] = *controller;
   return AETHER_SUCCESS;
@@ -547,6 +561,24 @@ patch_describe(char* const             buf,
   return buf;
 }
 
+/* Refuse property `ae:NAME` given a second time for one node. */
+static AetherStatus
+given_twice(const AetherPatchNode* const node,
+            const char* const            name,
+            const char* const            file,
+            const AetherPatchPos         pos,
+            AetherError* const           err)
+{
+  return patch_error(err,
+                     AETHER_ERR_DUPLICATE,
+                     file,
+                     pos,
+                     "node \"%s\" (%s): ae:%s is given twice",
+                     node->name,
+                     node->type->name,
+                     name);
+}
+
 static AetherStatus
 set_param(AetherPatchNode* const        node,
           const uint32_t                index,
@@ -561,14 +593,7 @@ set_param(AetherPatchNode* const        node,
   char                         choices[256];
 
   if (node->params_set & (1U << index)) {
-    return patch_error(err,
-                       AETHER_ERR_DUPLICATE,
-                       file,
-                       prop_pos,
-                       "node \"%s\" (%s): ae:%s is given twice",
-                       node->name,
-                       node->type->name,
-                       desc->name);
+    return given_twice(node, desc->name, file, prop_pos, err);
   }
 
   float v = 0.0f;
@@ -635,14 +660,7 @@ set_input(AetherPatchNode* const        node,
   char                        v_text[PATCH_DESCRIBE_SIZE];
 
   if (node->inputs_set & (1U << index)) {
-    return patch_error(err,
-                       AETHER_ERR_DUPLICATE,
-                       file,
-                       prop_pos,
-                       "node \"%s\" (%s): ae:%s is given twice",
-                       node->name,
-                       node->type->name,
-                       desc->name);
+    return given_twice(node, desc->name, file, prop_pos, err);
   }
 
   const bool is_node =
@@ -681,13 +699,7 @@ patch_node_set_poly_at(AetherPatchNode* const        node,
     return aether_error(err, AETHER_ERR_BAD_ARG, "node description not set up");
   }
   if (node->poly_set) {
-    return patch_error(err,
-                       AETHER_ERR_DUPLICATE,
-                       file,
-                       prop_pos,
-                       "node \"%s\" (%s): ae:poly is given twice",
-                       node->name,
-                       node->type->name);
+    return given_twice(node, "poly", file, prop_pos, err);
   }
   if (value->kind != AETHER_PATCH_NUMBER ||
       (value->number != 0.0 && value->number != 1.0)) {
@@ -844,20 +856,48 @@ nodes_equal(const AetherPatch* const     pa,
 }
 
 static bool
-macros_equal(const AetherPatchMacro* const a, const AetherPatchMacro* const b)
+macros_equal(const void* const x, const void* const y)
 {
+  const AetherPatchMacro* const a = (const AetherPatchMacro*)x;
+  const AetherPatchMacro* const b = (const AetherPatchMacro*)y;
   return a->macro == b->macro && !strcmp(a->node, b->node) &&
          !strcmp(a->param, b->param) && a->min == b->min && a->max == b->max &&
          a->curve == b->curve;
 }
 
 static bool
-controllers_equal(const AetherPatchController* const a,
-                  const AetherPatchController* const b)
+controllers_equal(const void* const x, const void* const y)
 {
+  const AetherPatchController* const a = (const AetherPatchController*)x;
+  const AetherPatchController* const b = (const AetherPatchController*)y;
   return a->cc == b->cc && a->channel == b->channel &&
          !strcmp(a->node, b->node) && !strcmp(a->param, b->param) &&
          a->min == b->min && a->max == b->max && a->curve == b->curve;
+}
+
+/* True if `a` and `b` hold the same `n` mappings of `size` bytes (at most
+   MAX_MAPS) in any order: they are equal as multisets. */
+static bool
+mappings_equal(const void* const a,
+               const void* const b,
+               const uint32_t    n,
+               const size_t      size,
+               bool (*const equal)(const void*, const void*))
+{
+  bool used[MAX_MAPS] = { false };
+  for (uint32_t i = 0; i < n; ++i) {
+    const void* const x     = (const char*)a + i * size;
+    bool              found = false;
+    for (uint32_t j = 0; j < n && !found; ++j) {
+      if (!used[j] && equal(x, (const char*)b + j * size)) {
+        used[j] = found = true;
+      }
+    }
+    if (!found) {
+      return false;
+    }
+  }
+  return true;
 }
 
 bool
@@ -875,32 +915,14 @@ aether_patch_equal(const AetherPatch* const a, const AetherPatch* const b)
     }
   }
 
-  /* Macro mappings as multisets (at most 64 of them). */
-  bool used[AETHER_MAX_MACRO_MAPS] = { false };
-  for (uint32_t i = 0; i < a->n_macros; ++i) {
-    bool found = false;
-    for (uint32_t j = 0; j < b->n_macros && !found; ++j) {
-      if (!used[j] && macros_equal(&a->macros[i], &b->macros[j])) {
-        used[j] = found = true;
-      }
-    }
-    if (!found) {
-      return false;
-    }
-  }
-
-  bool taken[AETHER_MAX_CC_MAPS] = { false };
-  for (uint32_t i = 0; i < a->n_controllers; ++i) {
-    bool found = false;
-    for (uint32_t j = 0; j < b->n_controllers && !found; ++j) {
-      if (!taken[j] &&
-          controllers_equal(&a->controllers[i], &b->controllers[j])) {
-        taken[j] = found = true;
-      }
-    }
-    if (!found) {
-      return false;
-    }
-  }
-  return true;
+  return mappings_equal(a->macros,
+                        b->macros,
+                        a->n_macros,
+                        sizeof(AetherPatchMacro),
+                        macros_equal) &&
+         mappings_equal(a->controllers,
+                        b->controllers,
+                        a->n_controllers,
+                        sizeof(AetherPatchController),
+                        controllers_equal);
 }
