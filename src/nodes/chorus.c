@@ -4,8 +4,6 @@
 #include "node_util.h"
 
 #include <stdbool.h>
-#include <stdlib.h>
-#include <string.h>
 
 enum { CHORUS_IN, CHORUS_N_INPUTS };
 enum { CHORUS_LEFT, CHORUS_RIGHT, CHORUS_N_OUTPUTS };
@@ -47,44 +45,43 @@ static const AetherParamDesc chorus_params[] = {
 /* clang-format on */
 
 typedef struct {
-  float*   buf[2]; /**< left and right delay lines */
-  uint32_t mask;   /**< line length - 1 */
-  uint32_t w;      /**< index of the next input frame */
-  double   rate;   /**< sample rate */
-  double   phase;  /**< LFO phase of the left line, cycles in [0, 1) */
+  AetherDelayLine line[2]; /**< left and right delay lines */
+  uint32_t        w;       /**< index of the next input frame */
+  double          rate;    /**< sample rate */
+  double          phase;   /**< LFO phase of the left line, cycles in [0, 1) */
 } Chorus;
+
+static void
+chorus_cleanup(void* const self_)
+{
+  Chorus* const self = (Chorus*)self_;
+  aether_delay_line_free(&self->line[0]);
+  aether_delay_line_free(&self->line[1]);
+}
 
 static AetherStatus
 chorus_init(void* const self_, const double rate)
 {
   Chorus* const self = (Chorus*)self_;
   const double  need = ceil(CHORUS_MAX_MS * 0.001 * rate) + 8.0;
-  uint32_t      size = 256;
-  while ((double)size < need) {
-    size <<= 1U;
+  AetherStatus  st   = aether_delay_line_init(&self->line[0], need, 256);
+  if (!st) {
+    st = aether_delay_line_init(&self->line[1], need, 256);
   }
-  if (!(self->buf[0] = (float*)calloc(2U * size, sizeof(float)))) {
-    return AETHER_ERR_NO_MEMORY;
+  if (st) {
+    chorus_cleanup(self); /* the engine calls cleanup only after success */
+    return st;
   }
-  self->buf[1] = self->buf[0] + size;
-  self->mask   = size - 1U;
-  self->rate   = rate;
+  self->rate = rate;
   return AETHER_SUCCESS;
-}
-
-static void
-chorus_cleanup(void* const self_)
-{
-  Chorus* const self = (Chorus*)self_;
-  free(self->buf[0]);
-  self->buf[0] = self->buf[1] = NULL;
 }
 
 static void
 chorus_reset(void* const self_)
 {
   Chorus* const self = (Chorus*)self_;
-  memset(self->buf[0], 0, 2U * (self->mask + 1U) * sizeof(float));
+  aether_delay_line_clear(&self->line[0]);
+  aether_delay_line_clear(&self->line[1]);
   self->w     = 0;
   self->phase = 0.0;
 }
@@ -109,21 +106,6 @@ chorus_sin(const double phase)
   return -s;
 }
 
-/* Identity within [-1, 1], then a unit-slope knee that tends to +-2. */
-static inline float
-chorus_soft_limit(const float x)
-{
-  if (x > 1.0f) {
-    const float y = x - 1.0f;
-    return 1.0f + y / (1.0f + y);
-  }
-  if (x < -1.0f) {
-    const float y = -x - 1.0f;
-    return -1.0f - y / (1.0f + y);
-  }
-  return x;
-}
-
 /* Cubic Hermite read `d` frames (>= 2) before the frame at index `now`. */
 static inline float
 chorus_read(const float* const restrict buf,
@@ -131,17 +113,8 @@ chorus_read(const float* const restrict buf,
             const uint32_t now,
             const float    d)
 {
-  const uint32_t k  = (uint32_t)d;
-  const float    f  = d - (float)k;
-  const uint32_t i  = now - k;
-  const float    p0 = buf[(i + 1U) & mask];
-  const float    p1 = buf[i & mask];
-  const float    p2 = buf[(i - 1U) & mask];
-  const float    p3 = buf[(i - 2U) & mask];
-  const float    c1 = 0.5f * (p2 - p0);
-  const float    c2 = p0 - 2.5f * p1 + 2.0f * p2 - 0.5f * p3;
-  const float    c3 = 0.5f * (p3 - p0) + 1.5f * (p1 - p2);
-  return ((c3 * f + c2) * f + c1) * f + p1;
+  const uint32_t k = (uint32_t)d;
+  return aether_delay_line_read(buf, mask, now - k, d - (float)k);
 }
 
 static void
@@ -153,9 +126,9 @@ chorus_process(void* const                    self_,
   const float* const restrict in = args->in[CHORUS_IN];
   float* const restrict outl     = args->out[CHORUS_LEFT];
   float* const restrict outr     = args->out[CHORUS_RIGHT];
-  float* const restrict bufl     = self->buf[0];
-  float* const restrict bufr     = self->buf[1];
-  const uint32_t     mask        = self->mask;
+  float* const restrict bufl     = self->line[0].buf;
+  float* const restrict bufr     = self->line[1].buf;
+  const uint32_t     mask        = self->line[0].mask; /* both alike */
   const float* const rate        = args->param[CHORUS_RATE];
   const float* const depth       = args->param[CHORUS_DEPTH];
   const float* const delay       = args->param[CHORUS_DELAY];
@@ -188,8 +161,8 @@ chorus_process(void* const                    self_,
     const float yr = chorus_read(bufr, mask, w, dr);
     const float x  = in[t];
 
-    bufl[w & mask] = aether_sanitize(x + chorus_soft_limit(g * yl));
-    bufr[w & mask] = aether_sanitize(x + chorus_soft_limit(g * yr));
+    bufl[w & mask] = aether_sanitize(x + aether_soft_limit(g * yl));
+    bufr[w & mask] = aether_sanitize(x + aether_soft_limit(g * yr));
     outl[t]        = x * (1.0f - k) + yl * k;
     outr[t]        = x * (1.0f - k) + yr * k;
 

@@ -4,7 +4,6 @@
 #include "node_util.h"
 
 #include <stdbool.h>
-#include <stdlib.h>
 #include <string.h>
 
 enum { DELAY_IN, DELAY_TIME_CV, DELAY_N_INPUTS };
@@ -46,20 +45,20 @@ static const AetherParamDesc delay_params[] = {
 /* clang-format on */
 
 typedef struct {
-  float*   buf;       /**< delay line, a power of two long */
-  uint32_t mask;      /**< buffer length - 1 */
-  uint32_t w;         /**< index where the next input frame is stored */
-  double   rate;      /**< sample rate */
-  double   dmax;      /**< longest delay in frames */
-  double   glide;     /**< one-pole coefficient of delay time changes */
-  double   d;         /**< current (gliding) delay in frames */
-  bool     started;   /**< `d` is valid (else it jumps to the target) */
-  float    lp;        /**< damping lowpass state */
-  float    damp_key;  /**< damp value `damp_coef` is for (NaN: none) */
-  float    damp_coef; /**< delay_damp_coef(damp_key) */
-  float    tap[AETHER_BUFFER_SIZE]; /**< delayed signal of this block */
-  float    dry[AETHER_BUFFER_SIZE]; /**< input of this block (normal mode) */
-  float    cv[DELAY_CV_HISTORY];    /**< past time_cv, at frame % size */
+  AetherDelayLine line;      /**< the delayed signal */
+  uint32_t        w;         /**< index where the next input frame is stored */
+  double          rate;      /**< sample rate */
+  double          dmax;      /**< longest delay in frames */
+  double          glide;     /**< one-pole coefficient of delay time changes */
+  double          d;         /**< current (gliding) delay in frames */
+  bool            started;   /**< `d` is valid (else it jumps to the target) */
+  float           lp;        /**< damping lowpass state */
+  float           damp_key;  /**< damp value `damp_coef` is for (NaN: none) */
+  float           damp_coef; /**< delay_damp_coef(damp_key) */
+
+  float tap[AETHER_BUFFER_SIZE]; /**< delayed signal of this block */
+  float dry[AETHER_BUFFER_SIZE]; /**< input of this block (normal mode) */
+  float cv[DELAY_CV_HISTORY];    /**< past time_cv, at frame % size */
 } Delay;
 
 static AetherStatus
@@ -67,14 +66,10 @@ delay_init(void* const self_, const double rate)
 {
   Delay* const self = (Delay*)self_;
   const double need = ceil(DELAY_MAX_SECONDS * rate) + 4.0 + AETHER_BUFFER_SIZE;
-  uint32_t     size = 1024;
-  while ((double)size < need) {
-    size <<= 1U;
+  const AetherStatus st = aether_delay_line_init(&self->line, need, 1024);
+  if (st) {
+    return st;
   }
-  if (!(self->buf = (float*)calloc(size, sizeof(float)))) {
-    return AETHER_ERR_NO_MEMORY;
-  }
-  self->mask     = size - 1U;
   self->rate     = rate;
   self->dmax     = floor(DELAY_MAX_SECONDS * rate);
   self->glide    = 1.0 - exp(-1.0 / (DELAY_GLIDE_SECONDS * rate));
@@ -85,37 +80,19 @@ delay_init(void* const self_, const double rate)
 static void
 delay_cleanup(void* const self_)
 {
-  Delay* const self = (Delay*)self_;
-  free(self->buf);
-  self->buf = NULL;
+  aether_delay_line_free(&((Delay*)self_)->line);
 }
 
 static void
 delay_reset(void* const self_)
 {
   Delay* const self = (Delay*)self_;
-  memset(self->buf, 0, (self->mask + 1U) * sizeof(float));
+  aether_delay_line_clear(&self->line);
   self->w       = 0;
   self->d       = 0.0;
   self->started = false;
   self->lp      = 0.0f;
   memset(self->cv, 0, sizeof(self->cv));
-}
-
-/* Bounded above full scale: the identity within [-1, 1], then a knee with
-   unit slope that tends to +-2, so runaway feedback stays finite. */
-static inline float
-delay_soft_limit(const float x)
-{
-  if (x > 1.0f) {
-    const float y = x - 1.0f;
-    return 1.0f + y / (1.0f + y);
-  }
-  if (x < -1.0f) {
-    const float y = -x - 1.0f;
-    return -1.0f - y / (1.0f + y);
-  }
-  return x;
 }
 
 /* Damping lowpass pole for `damp` (0 exactly: no filter, bit-exact repeats). */
@@ -172,20 +149,15 @@ delay_read(const float* const restrict buf,
            const double   d,
            const double   dmin)
 {
-  const uint32_t k  = (uint32_t)d;
-  const float    f  = (float)(d - (double)k);
-  const uint32_t i  = now - k;
-  const float    p1 = buf[i & mask];
-  const float    p2 = buf[(i - 1U) & mask];
+  const uint32_t k = (uint32_t)d;
+  const float    f = (float)(d - (double)k);
+  const uint32_t i = now - k;
   if (d < dmin + 1.0) {
+    const float p1 = buf[i & mask];
+    const float p2 = buf[(i - 1U) & mask];
     return p1 + f * (p2 - p1);
   }
-  const float p0 = buf[(i + 1U) & mask];
-  const float p3 = buf[(i - 2U) & mask];
-  const float c1 = 0.5f * (p2 - p0);
-  const float c2 = p0 - 2.5f * p1 + 2.0f * p2 - 0.5f * p3;
-  const float c3 = 0.5f * (p3 - p0) + 1.5f * (p1 - p2);
-  return ((c3 * f + c2) * f + c1) * f + p1;
+  return aether_delay_line_read(buf, mask, i, f);
 }
 
 /* Compute this block's delayed signal into self->tap, `cv` being the time
@@ -202,8 +174,8 @@ delay_run(Delay* const                   self,
   const double dmin                = args->feedback ? AETHER_BUFFER_SIZE : 1.0;
   const float* const restrict time = args->param[DELAY_TIME];
   const bool has_cv                = cv != NULL;
-  float* const restrict buf        = self->buf;
-  const uint32_t mask              = self->mask;
+  float* const restrict buf        = self->line.buf;
+  const uint32_t mask              = self->line.mask;
   const uint32_t w                 = self->w;
 
   if (!self->started) {
@@ -253,7 +225,7 @@ delay_run(Delay* const                   self,
     lp            = y + a * (lp - y);
     tap[t]        = y;
     self->dry[t]  = in[t];
-    buf[(w + t) & mask] = aether_sanitize(in[t] + delay_soft_limit(g * lp));
+    buf[(w + t) & mask] = aether_sanitize(in[t] + aether_soft_limit(g * lp));
   }
   self->lp = aether_sanitize(lp);
   self->w  = w + n;
@@ -269,8 +241,8 @@ delay_store(Delay* const                   self,
   const float* const restrict fb   = args->param[DELAY_FEEDBACK];
   const float* const restrict damp = args->param[DELAY_DAMP];
   const float* const restrict tap  = self->tap;
-  float* const restrict buf        = self->buf;
-  const uint32_t mask              = self->mask;
+  float* const restrict buf        = self->line.buf;
+  const uint32_t mask              = self->line.mask;
   const uint32_t w                 = self->w;
   const bool     fb_moving         = aether_param_moving(args, DELAY_FEEDBACK);
   const bool     damp_moving       = aether_param_moving(args, DELAY_DAMP);
@@ -281,7 +253,7 @@ delay_store(Delay* const                   self,
     const float a       = damp_moving ? delay_damp_coef(damp[t], rate) : a0;
     const float g       = fb_moving ? fb[t] : fb[0];
     lp                  = tap[t] + a * (lp - tap[t]);
-    buf[(w + t) & mask] = aether_sanitize(in[t] + delay_soft_limit(g * lp));
+    buf[(w + t) & mask] = aether_sanitize(in[t] + aether_soft_limit(g * lp));
   }
   self->lp = aether_sanitize(lp);
   self->w  = w + n;
@@ -339,18 +311,7 @@ delay_process(void* const                    self_,
     return;
   }
 
-  const float* const restrict dry = self->dry;
-  if (wet_moving) {
-    for (uint32_t t = 0; t < n; ++t) {
-      out[t] = dry[t] * (1.0f - wet[t]) + tap[t] * wet[t];
-    }
-  } else {
-    const float k = wet[0];
-    const float j = 1.0f - k;
-    for (uint32_t t = 0; t < n; ++t) {
-      out[t] = dry[t] * j + tap[t] * k;
-    }
-  }
+  aether_mix_dry_wet(out, self->dry, tap, wet, wet_moving, n);
 }
 
 const AetherNodeType aether_node_delay = {

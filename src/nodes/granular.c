@@ -4,7 +4,6 @@
 #include "node_util.h"
 
 #include <stdbool.h>
-#include <stdlib.h>
 #include <string.h>
 
 enum { GRAN_IN, GRAN_N_INPUTS };
@@ -62,30 +61,25 @@ typedef struct {
 } Grain;
 
 typedef struct {
-  float*   buf;   /**< capture buffer, a power of two long */
-  uint32_t mask;  /**< buffer length - 1 */
-  uint32_t w;     /**< index of the next input frame */
-  uint64_t frame; /**< frames processed since reset */
-  double   rate;  /**< sample rate */
-  double   acc;   /**< grain clock: a grain starts when it reaches 1 */
-  uint32_t rng;   /**< PRNG state */
-  uint32_t seed;  /**< PRNG seed, restored by reset */
-  Grain    grain[GRAN_MAX_GRAINS];
+  AetherDelayLine line;  /**< capture buffer */
+  uint32_t        w;     /**< index of the next input frame */
+  uint64_t        frame; /**< frames processed since reset */
+  double          rate;  /**< sample rate */
+  double          acc;   /**< grain clock: a grain starts when it reaches 1 */
+  uint32_t        rng;   /**< PRNG state */
+  uint32_t        seed;  /**< PRNG seed, restored by reset */
+  Grain           grain[GRAN_MAX_GRAINS];
 } Granular;
 
 static AetherStatus
 gran_init(void* const self_, const double rate)
 {
-  Granular* const self = (Granular*)self_;
-  const double    need = ceil(GRAN_BUFFER_SECONDS * rate) + 256.0;
-  uint32_t        size = 1024;
-  while ((double)size < need) {
-    size <<= 1U;
+  Granular* const    self = (Granular*)self_;
+  const double       need = ceil(GRAN_BUFFER_SECONDS * rate) + 256.0;
+  const AetherStatus st   = aether_delay_line_init(&self->line, need, 1024);
+  if (st) {
+    return st;
   }
-  if (!(self->buf = (float*)calloc(size, sizeof(float)))) {
-    return AETHER_ERR_NO_MEMORY;
-  }
-  self->mask = size - 1U;
   self->rate = rate;
   self->acc  = 1.0; /* the first grain starts at once */
   self->seed = GRAN_SEED;
@@ -96,16 +90,14 @@ gran_init(void* const self_, const double rate)
 static void
 gran_cleanup(void* const self_)
 {
-  Granular* const self = (Granular*)self_;
-  free(self->buf);
-  self->buf = NULL;
+  aether_delay_line_free(&((Granular*)self_)->line);
 }
 
 static void
 gran_reset(void* const self_)
 {
   Granular* const self = (Granular*)self_;
-  memset(self->buf, 0, (self->mask + 1U) * sizeof(float));
+  aether_delay_line_clear(&self->line);
   memset(self->grain, 0, sizeof(self->grain));
   self->w     = 0;
   self->frame = 0;
@@ -160,7 +152,7 @@ gran_spawn(Granular* const                self,
   /* Frames back from now where the grain starts: never so close that a
      faster grain would read frames not captured yet (+ 4 for the cubic),
      never so far that a slower one would read overwritten frames. */
-  const double size = (double)(self->mask + 1U);
+  const double size = (double)(self->line.mask + 1U);
   double       off  = ((double)args->param[GRAN_POSITION][t] +
                 (double)(args->param[GRAN_SPREAD][t] * u_pos)) *
                rate;
@@ -170,7 +162,7 @@ gran_spawn(Granular* const                self,
   off = off < lo ? lo : off;
   off = off > hi ? hi : off;
 
-  double pos = (double)((w0 + t) & self->mask) - off;
+  double pos = (double)((w0 + t) & self->line.mask) - off;
   if (pos < 0.0) {
     pos += size;
   }
@@ -193,8 +185,8 @@ gran_render(Granular* const self,
             const uint32_t from,
             const uint32_t to)
 {
-  const float* const restrict buf = self->buf;
-  const uint32_t mask             = self->mask;
+  const float* const restrict buf = self->line.buf;
+  const uint32_t mask             = self->line.mask;
   const double   size             = (double)(mask + 1U);
   const uint64_t t0               = self->frame + from;
   for (uint32_t i = 0; i < GRAN_MAX_GRAINS; ++i) {
@@ -216,16 +208,13 @@ gran_render(Granular* const self,
       const float p  = 4.0f * u * (1.0f - u);
       const float wv = p * p * gain;
 
-      const uint32_t k  = (uint32_t)pos;
-      const float    f  = (float)(pos - (double)k);
-      const float    p0 = buf[(k - 1U) & mask];
-      const float    p1 = buf[k & mask];
-      const float    p2 = buf[(k + 1U) & mask];
-      const float    p3 = buf[(k + 2U) & mask];
-      const float    c1 = 0.5f * (p2 - p0);
-      const float    c2 = p0 - 2.5f * p1 + 2.0f * p2 - 0.5f * p3;
-      const float    c3 = 0.5f * (p3 - p0) + 1.5f * (p1 - p2);
-      acc[t] += wv * (((c3 * f + c2) * f + c1) * f + p1);
+      const uint32_t k = (uint32_t)pos;
+      const float    f = (float)(pos - (double)k);
+      acc[t] += wv * aether_hermite(buf[(k - 1U) & mask],
+                                    buf[k & mask],
+                                    buf[(k + 1U) & mask],
+                                    buf[(k + 2U) & mask],
+                                    f);
 
       ++age;
       pos += speed;
@@ -247,8 +236,8 @@ gran_process(void* const                    self_,
   const float* const restrict in  = args->in[GRAN_IN];
   const float* const restrict den = args->param[GRAN_DENSITY];
   float* const restrict out       = args->out[0];
-  float* const restrict buf       = self->buf;
-  const uint32_t mask             = self->mask;
+  float* const restrict buf       = self->line.buf;
+  const uint32_t mask             = self->line.mask;
   const uint32_t w0               = self->w;
 
   /* Capture the whole block first: grains never read ahead of their frame
@@ -282,18 +271,12 @@ gran_process(void* const                    self_,
     r = s++;
   }
 
-  const float* const restrict wet = args->param[GRAN_WET];
-  if (aether_param_moving(args, GRAN_WET)) {
-    for (uint32_t t = 0; t < n; ++t) {
-      out[t] = in[t] * (1.0f - wet[t]) + acc[t] * wet[t];
-    }
-  } else {
-    const float k = wet[0];
-    const float j = 1.0f - k;
-    for (uint32_t t = 0; t < n; ++t) {
-      out[t] = in[t] * j + acc[t] * k;
-    }
-  }
+  aether_mix_dry_wet(out,
+                     in,
+                     acc,
+                     args->param[GRAN_WET],
+                     aether_param_moving(args, GRAN_WET),
+                     n);
 
   self->w = w0 + n;
   self->frame += n;

@@ -70,26 +70,12 @@ lfo_init(void* const self, const double rate)
   return AETHER_SUCCESS;
 }
 
-/* Sine folded to |argument| <= pi / 2 (see osc.c). */
-static inline float
-lfo_sine(const double p)
-{
-  double u = p - 0.5;
-  if (u > 0.25) {
-    u = 0.5 - u;
-  } else if (u < -0.25) {
-    u = -0.5 - u;
-  }
-  return -sinf((float)(AETHER_TWO_PI * u));
-}
-
 static inline float
 lfo_wave(const Lfo* const s, const int wave, const double p)
 {
   switch (wave) {
     case LFO_TRIANGLE:
-      return (float)(p < 0.25 ? 4.0 * p
-                              : (p < 0.75 ? 2.0 - 4.0 * p : 4.0 * p - 4.0));
+      return aether_triangle_cycle(p);
     case LFO_SQUARE:
       return p < 0.5 ? 1.0f : -1.0f;
     case LFO_SAMPLE_HOLD:
@@ -98,15 +84,8 @@ lfo_wave(const Lfo* const s, const int wave, const double p)
       return s->from +
              (s->to - s->from) * 0.5f * (1.0f - cosf((float)(AETHER_PI * p)));
     default:
-      return lfo_sine(p);
+      return aether_sine_cycle(p);
   }
-}
-
-static inline int
-lfo_wave_index(const float v)
-{
-  const int w = (int)(v + 0.5f);
-  return w < 0 ? 0 : (w > LFO_SMOOTH ? LFO_SMOOTH : w);
 }
 
 static void
@@ -123,12 +102,12 @@ lfo_process(void* const                    self,
   const float* const restrict reset  = args->in[LFO_RESET];
   float* const restrict out          = args->out[0];
   const int moving                   = aether_param_moving(args, LFO_WAVE);
-  int       wave                     = lfo_wave_index(wavep[0]);
+  int       wave                     = aether_enum_index(wavep[0], LFO_SMOOTH);
   double    p                        = s->phase;
 
   for (uint32_t i = 0; i < n; ++i) {
     if (moving) {
-      wave = lfo_wave_index(wavep[i]);
+      wave = aether_enum_index(wavep[i], LFO_SMOOTH);
     }
     const int edge = s->reset_prev <= 0.5f && reset[i] > 0.5f;
     s->reset_prev  = reset[i];

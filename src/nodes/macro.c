@@ -50,15 +50,9 @@ macro_process(void* const                    self,
               const uint32_t                 n)
 {
   (void)self;
-  const int    index = (int)aether_param0(args, MACRO_INDEX) - 1;
-  const float  v     = args->ctx->macros[index < 0 ? 0 : index];
-  const float  lo    = aether_param0(args, MACRO_MIN);
-  const float  hi    = aether_param0(args, MACRO_MAX);
-  const float  y     = lo + v * (hi - lo);
-  float* const out   = args->out[0];
-  for (uint32_t i = 0; i < n; ++i) {
-    out[i] = y;
-  }
+  const int   index = (int)aether_param0(args, MACRO_INDEX) - 1;
+  const float v     = args->ctx->macros[index < 0 ? 0 : index];
+  aether_fill_scaled(args, MACRO_MIN, MACRO_MAX, v, n);
 }
 
 const AetherNodeType aether_node_macro = {

@@ -80,13 +80,7 @@ cc_process(void* const                    self,
     }
   }
 
-  const float  lo  = aether_param0(args, CC_MIN);
-  const float  hi  = aether_param0(args, CC_MAX);
-  const float  y   = lo + m->value * (hi - lo);
-  float* const out = args->out[0];
-  for (uint32_t i = 0; i < n; ++i) {
-    out[i] = y;
-  }
+  aether_fill_scaled(args, CC_MIN, CC_MAX, m->value, n);
 }
 
 const AetherNodeType aether_node_midi_cc = {

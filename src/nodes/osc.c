@@ -177,20 +177,6 @@ osc_init(void* const self, const double rate)
   return AETHER_SUCCESS;
 }
 
-/* sin(2 pi p) for p in [0, 1], folded to |argument| <= pi / 2 so the float
-   argument keeps its precision near the wrap. */
-static inline float
-osc_sine(const double p)
-{
-  double u = p - 0.5; /* sin(2 pi p) = -sin(2 pi u) */
-  if (u > 0.25) {
-    u = 0.5 - u;
-  } else if (u < -0.25) {
-    u = -0.5 - u;
-  }
-  return -sinf((float)(AETHER_TWO_PI * u));
-}
-
 /* Naive waveform at phase p (p = 1 gives the left limit at the wrap). */
 static inline float
 osc_naive(const int wave, const double p, const float width)
@@ -201,11 +187,9 @@ osc_naive(const int wave, const double p, const float width)
     case WAVE_SQUARE:
       return p < width ? 1.0f : -1.0f;
     case WAVE_TRIANGLE:
-      return (float)(p < 0.25   ? 4.0 * p
-                     : p < 0.75 ? 2.0 - 4.0 * p
-                                : 4.0 * p - 4.0);
+      return aether_triangle_cycle(p);
     default:
-      return osc_sine(p);
+      return aether_sine_cycle(p);
   }
 }
 
@@ -352,13 +336,6 @@ osc_increments(const AetherProcessArgs* const args,
   }
 }
 
-static inline int
-osc_wave_index(const float v)
-{
-  const int w = (int)(v + 0.5f);
-  return w < 0 ? 0 : (w > WAVE_TRIANGLE ? WAVE_TRIANGLE : w);
-}
-
 static void
 osc_process(void* const                    self,
             const AetherProcessArgs* const args,
@@ -372,15 +349,16 @@ osc_process(void* const                    self,
   float* const restrict out         = args->out[0];
   const int wave_moving             = aether_param_moving(args, OSC_WAVE);
   const int has_sync                = aether_input_connected(args, OSC_SYNC);
-  int       wave                    = osc_wave_index(wavep[0]);
-  double    inc[AETHER_BUFFER_SIZE];
+
+  int    wave = aether_enum_index(wavep[0], WAVE_TRIANGLE);
+  double inc[AETHER_BUFFER_SIZE];
 
   osc_increments(args, s->inv_rate, inc, n);
 
   double p = s->phase;
   for (uint32_t i = 0; i < n; ++i) {
     if (wave_moving) {
-      wave = osc_wave_index(wavep[i]);
+      wave = aether_enum_index(wavep[i], WAVE_TRIANGLE);
     }
     const float  w = width[i];
     const double d = inc[i];
