@@ -37,6 +37,7 @@ PLUGINS = {
         "automated through eight macros and saved with the session.",
         "audio_in": True,
         "macro_default": 0.0,
+        "writable": "ae:patch , ae:patchFile",
     },
     "synth": {
         "uri": "urn:aether:synth",
@@ -48,6 +49,7 @@ PLUGINS = {
         "saved with the session.",
         "audio_in": False,
         "macro_default": 0.5,
+        "writable": "ae:patch , ae:patchFile , ae:voices",
     },
 }
 
@@ -157,6 +159,15 @@ ae:patchFile
 	rdfs:comment "Load a patch from a Turtle file." ;
 	rdfs:range atom:Path .
 
+ae:voices
+	a lv2:Parameter ;
+	rdfs:label "Voices" ;
+	rdfs:comment "How many notes the per-voice part of the patch plays at once (1 to 32)." ;
+	rdfs:range atom:Int ;
+	lv2:minimum 1 ;
+	lv2:maximum 32 ;
+	lv2:default 8 .
+
 ae:status
 	a lv2:Parameter ;
 	rdfs:label "Status" ;
@@ -178,7 +189,7 @@ ae:status
 	lv2:optionalFeature lv2:hardRTCapable , urid:map , urid:unmap ,
 		work:schedule , opts:options , state:threadSafeRestore ;
 	lv2:extensionData work:interface , state:interface ;
-	patch:writable ae:patch , ae:patchFile ;
+	patch:writable %s ;
 	patch:readable ae:status ;
 	lv2:port %s .
 """
@@ -189,6 +200,7 @@ ae:status
                 major * 100 + minor * 2,
                 micro,
                 spec["comment"],
+                spec["writable"],
                 " , ".join(port_list(spec)),
             )
         )

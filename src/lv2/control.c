@@ -27,6 +27,16 @@ aether_plugin_reply(AetherPlugin* const   p,
 }
 
 void
+aether_plugin_voices_changed(AetherPlugin* const p)
+{
+  const uint32_t voices = aether_graph_voices(aether_engine_graph(p->engine));
+  if (atomic_exchange_explicit(&p->voices, voices, memory_order_relaxed) !=
+      voices) {
+    aether_plugin_reply(p, AETHER_REPLY_VOICES, 0U, NULL);
+  }
+}
+
+void
 aether_plugin_reply_status(AetherPlugin* const p,
                            const uint32_t      flags,
                            const char* const   fmt,
@@ -70,6 +80,8 @@ apply_and_commit(AetherPlugin* const      p,
   if ((st = aether_engine_commit(p->engine, err))) {
     AetherError ignored;
     aether_patch_apply(before, graph, &ignored);
+  } else {
+    aether_plugin_voices_changed(p);
   }
   aether_patch_free(before);
   return st;
@@ -441,6 +453,7 @@ set_voices(AetherPlugin* const   p,
   if (!(st = aether_graph_set_voices(graph, (uint32_t)v.number, err)) &&
       !(st = commit_or_restore(p, before, err))) {
     *changed = true;
+    aether_plugin_voices_changed(p);
   }
   aether_patch_free(before);
   return st;

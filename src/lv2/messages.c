@@ -54,6 +54,27 @@ forge_set_string(AetherPlugin* const p,
   lv2_atom_forge_pop(forge, &frm);
 }
 
+/* patch:Set of an integer property on notify. */
+static void
+forge_set_int(AetherPlugin* const p,
+              const uint32_t      frame,
+              const LV2_URID      property,
+              const int32_t       value)
+{
+  if (!notify_open(p) || notify_room(p) < 128U) {
+    return;
+  }
+  LV2_Atom_Forge* const forge = &p->forge;
+  LV2_Atom_Forge_Frame  frm;
+  lv2_atom_forge_frame_time(forge, frame);
+  lv2_atom_forge_object(forge, &frm, 0, p->uris.patch_Set);
+  lv2_atom_forge_key(forge, p->uris.patch_property);
+  lv2_atom_forge_urid(forge, property);
+  lv2_atom_forge_key(forge, p->uris.patch_value);
+  lv2_atom_forge_int(forge, value);
+  lv2_atom_forge_pop(forge, &frm);
+}
+
 /* Append `text` to `buf` (of `size` bytes, always terminated). No printf
    family on the audio thread. */
 static void
@@ -145,6 +166,12 @@ aether_messages_begin(AetherPlugin* const p)
        ++k) {
     if (reply.kind == AETHER_REPLY_STATUS) {
       report(p, 0, reply.text ? reply.text : "ok");
+    } else if (reply.kind == AETHER_REPLY_VOICES) {
+      forge_set_int(
+        p,
+        0,
+        p->uris.ae_voices,
+        (int32_t)atomic_load_explicit(&p->voices, memory_order_relaxed));
     } else if (reply.kind == AETHER_REPLY_PATCH && reply.text) {
       if (notify_open(p) && notify_room(p) < strlen(reply.text) + 128U) {
         report(p,
@@ -418,9 +445,16 @@ handle_get(AetherPlugin* const          p,
   if (!prop || prop == p->uris.ae_status) {
     forge_set_string(p, frame, p->uris.ae_status, p->status);
   }
+  if (!prop || prop == p->uris.ae_voices) {
+    forge_set_int(
+      p,
+      frame,
+      p->uris.ae_voices,
+      (int32_t)atomic_load_explicit(&p->voices, memory_order_relaxed));
+  }
   if (!prop || prop == p->uris.ae_patch) {
     to_worker(p, frame, &obj->atom); /* the text is made off this thread */
-  } else if (prop != p->uris.ae_status) {
+  } else if (prop != p->uris.ae_status && prop != p->uris.ae_voices) {
     report(p, frame, "error: patch:Get of an unknown property");
   }
 }

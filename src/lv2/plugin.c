@@ -50,6 +50,7 @@ instantiate(const LV2_Descriptor* const     descriptor,
   p->rate   = rate;
   p->bypass = AETHER_DECLICK_FRAMES;
   atomic_init(&p->edits_done, 0U);
+  atomic_init(&p->voices, 0U);
   snprintf(p->status, sizeof(p->status), "ok");
 
   /* Every feature is optional: without them the default patch still runs

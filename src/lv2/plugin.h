@@ -44,6 +44,7 @@ typedef enum {
 typedef enum {
   AETHER_REPLY_STATUS, /**< text: "ok" or an error, for ae:status */
   AETHER_REPLY_PATCH,  /**< text: the patch as Turtle, for ae:patch */
+  AETHER_REPLY_VOICES, /**< no text: tell the host ae:voices (`voices`) */
 } AetherReplyKind;
 
 /** Reply flags. */
@@ -122,6 +123,7 @@ typedef struct {
   /* Control side, serialized by `lock` (never taken by the audio thread) */
   pthread_mutex_t   lock;
   _Atomic(uint32_t) edits_done; /**< edits the worker has finished */
+  _Atomic(uint32_t) voices;     /**< the graph's voice count, for run() */
   AetherRing        replies;    /**< control -> audio: AetherReply */
 } AetherPlugin;
 
@@ -151,6 +153,12 @@ aether_plugin_reply(AetherPlugin*   p,
                     AetherReplyKind kind,
                     uint32_t        flags,
                     char*           text);
+
+/** After a commit: publish the graph's voice count to run(), and tell the
+    host if it changed (a patch:Set of ae:voices on notify). Call with the
+    lock held. */
+void
+aether_plugin_voices_changed(AetherPlugin* p);
 
 /** Reply a status message ("ok" or an error), formatted. */
 void

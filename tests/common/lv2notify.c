@@ -45,7 +45,8 @@ string_of(const Lv2Uris* const uris, const LV2_Atom* const atom)
 static Lv2NotifyKind
 read_set(const Lv2Uris* const         uris,
          const LV2_Atom_Object* const obj,
-         const char** const           text)
+         const char** const           text,
+         int32_t* const               number)
 {
   const LV2_Atom* prop    = NULL;
   const LV2_Atom* value   = NULL;
@@ -74,15 +75,22 @@ read_set(const Lv2Uris* const         uris,
     *text = string;
     return LV2NOTIFY_PATCH;
   }
+  if (key == uris->ae_voices && value && value->type == uris->atom_Int &&
+      value->size >= sizeof(int32_t)) {
+    *number = ((const LV2_Atom_Int*)value)->body;
+    return LV2NOTIFY_VOICES;
+  }
   return LV2NOTIFY_OTHER;
 }
 
 Lv2NotifyKind
 lv2notify_read(const Lv2Uris* const  uris,
                const LV2_Atom* const atom,
-               const char** const    text)
+               const char** const    text,
+               int32_t* const        number)
 {
-  *text = NULL;
+  *text   = NULL;
+  *number = 0;
   if ((atom->type != uris->atom_Object && atom->type != uris->atom_Blank) ||
       atom->size < sizeof(LV2_Atom_Object_Body)) {
     return LV2NOTIFY_OTHER;
@@ -95,7 +103,7 @@ lv2notify_read(const Lv2Uris* const  uris,
     return LV2NOTIFY_STATE_CHANGED;
   }
   if (obj->body.otype == uris->patch_Set) {
-    return read_set(uris, obj, text);
+    return read_set(uris, obj, text, number);
   }
   return LV2NOTIFY_OTHER;
 }

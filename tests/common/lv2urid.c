@@ -114,6 +114,7 @@ lv2urid_init_uris(Lv2Uris* const uris, LV2_URID_Map* const map)
   uris->atom_Object        = map->map(h, LV2_ATOM__Object);
   uris->atom_Sequence      = map->map(h, LV2_ATOM__Sequence);
   uris->atom_String        = map->map(h, LV2_ATOM__String);
+  uris->atom_Int           = map->map(h, LV2_ATOM__Int);
   uris->atom_URID          = map->map(h, LV2_ATOM__URID);
   uris->patch_Set          = map->map(h, LV2_PATCH__Set);
   uris->patch_property     = map->map(h, LV2_PATCH__property);
@@ -122,4 +123,5 @@ lv2urid_init_uris(Lv2Uris* const uris, LV2_URID_Map* const map)
   uris->state_StateChanged = map->map(h, LV2_STATE__StateChanged);
   uris->ae_patch           = map->map(h, "urn:aether:patch");
   uris->ae_status          = map->map(h, "urn:aether:status");
+  uris->ae_voices          = map->map(h, "urn:aether:voices");
 }

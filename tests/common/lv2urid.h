@@ -15,6 +15,7 @@ typedef struct Lv2UridsImpl Lv2Urids;
 /** The URIDs a host reads notify and writes messages and state with. */
 typedef struct {
   LV2_URID atom_Blank;
+  LV2_URID atom_Int;
   LV2_URID atom_Object;
   LV2_URID atom_Sequence;
   LV2_URID atom_String;
@@ -26,6 +27,7 @@ typedef struct {
   LV2_URID state_StateChanged;
   LV2_URID ae_patch;
   LV2_URID ae_status;
+  LV2_URID ae_voices;
 } Lv2Uris;
 
 /** A new empty table of at most `capacity` URIs, or NULL. */

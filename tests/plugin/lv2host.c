@@ -43,6 +43,8 @@ struct Host {
   char     status[1024];
   char*    patch;
   uint32_t state_changes;
+  int32_t  voices;   /**< last ae:voices on notify, 0: none yet */
+  uint32_t n_voices; /**< how many times ae:voices was told */
   uint32_t acks;
 };
 
@@ -246,8 +248,9 @@ read_notify(Host* const host)
   const LV2_Atom_Event* ev = NULL;
   lv2seq_begin(&walk, seq, HOST_ATOM_CAPACITY);
   while ((ev = lv2seq_next(&walk))) {
-    const char* text = NULL;
-    switch (lv2notify_read(&host->uris, &ev->body, &text)) {
+    const char* text   = NULL;
+    int32_t     number = 0;
+    switch (lv2notify_read(&host->uris, &ev->body, &text, &number)) {
       case LV2NOTIFY_STATUS:
         snprintf(host->status, sizeof(host->status), "%s", text);
         break;
@@ -260,6 +263,10 @@ read_notify(Host* const host)
         break;
       case LV2NOTIFY_STATE_CHANGED:
         ++host->state_changes;
+        break;
+      case LV2NOTIFY_VOICES:
+        host->voices = number;
+        ++host->n_voices;
         break;
       case LV2NOTIFY_OTHER:
         break;
@@ -323,6 +330,18 @@ const char*
 host_patch(const Host* const host)
 {
   return host->patch;
+}
+
+int32_t
+host_voices(const Host* const host)
+{
+  return host->voices;
+}
+
+uint32_t
+host_voice_reports(const Host* const host)
+{
+  return host->n_voices;
 }
 
 uint32_t

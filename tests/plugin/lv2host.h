@@ -116,6 +116,14 @@ host_patch(const Host* host);
 uint32_t
 host_state_changes(const Host* host);
 
+/** The last voice count the plugin told on notify (ae:voices), 0: none. */
+int32_t
+host_voices(const Host* host);
+
+/** How many times the plugin told its voice count. */
+uint32_t
+host_voice_reports(const Host* host);
+
 /** Number of parameter acknowledgements (node patch:Set) seen on notify. */
 uint32_t
 host_acks(const Host* host);

@@ -342,9 +342,12 @@ triad_c4_against_e4(const uint32_t voices)
   Host* const  host = host_new(SYNTH, RATE, HOST_ALL);
   static float left[N];
   static float right[N];
+  render(host, left, right, 256, 256);
+  assert_int_equal(host_voices(host), 8); /* told at the start */
   set_voices(host, (float)voices, true);
   render(host, left, right, 512, 256);
   assert_string_equal(host_status(host), "ok");
+  assert_int_equal(host_voices(host), (int32_t)voices);
   host_get(host, 0, "urn:aether:patch");
   render(host, left, right, 512, 256); /* answered in the next cycle */
   char want[32];
@@ -379,6 +382,15 @@ triad_c4_against_e4(const uint32_t voices)
   render(host, left, right, 512, 256);
   assert_non_null(host_patch(host));
   assert_non_null(strstr(host_patch(host), want));
+  assert_int_equal(host_voices(host), (int32_t)voices);
+
+  /* A host asks for the value alone (patch:Get of ae:voices); a refused
+     count was not told. */
+  const uint32_t told = host_voice_reports(host);
+  host_get(host, 0, "urn:aether:voices");
+  render(host, left, right, 256, 256);
+  assert_int_equal(host_voice_reports(host), told + 1U);
+  assert_int_equal(host_voices(host), (int32_t)voices);
   host_free(host);
   return c4 / e4;
 }

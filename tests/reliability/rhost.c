@@ -621,9 +621,10 @@ read_notify(RHost* const host)
 
   const LV2_Atom_Event* ev = NULL;
   while ((ev = lv2seq_next(&walk))) {
-    const uint32_t fr   = (uint32_t)ev->time.frames;
-    const char*    text = NULL;
-    switch (lv2notify_read(&host->uris, &ev->body, &text)) {
+    const uint32_t fr     = (uint32_t)ev->time.frames;
+    const char*    text   = NULL;
+    int32_t        number = 0;
+    switch (lv2notify_read(&host->uris, &ev->body, &text, &number)) {
       case LV2NOTIFY_STATUS:
         push_reply(host, RHOST_STATUS, fr, text);
         break;
@@ -638,6 +639,7 @@ read_notify(RHost* const host)
       case LV2NOTIFY_STATE_CHANGED:
         push_reply(host, RHOST_STATE_CHANGED, fr, NULL);
         break;
+      case LV2NOTIFY_VOICES: /* the voice count, told after edits */
       case LV2NOTIFY_OTHER:
         push_reply(host, RHOST_OTHER, fr, NULL);
         break;
