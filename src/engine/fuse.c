@@ -39,9 +39,12 @@ aether_fused_scale(void* const                    self,
                    const AetherProcessArgs* const args,
                    const uint32_t                 n)
 {
-  const AetherFused* const     f                     = (const AetherFused*)self;
-  _Alignas(AETHER_ALIGN) float x[AETHER_BUFFER_SIZE] = { 0.0f };
+  const AetherFused* const     f = (const AetherFused*)self;
+  _Alignas(AETHER_ALIGN) float x[AETHER_BUFFER_SIZE];
   memcpy(x, args->in[0], n * sizeof(float));
+  if (n < AETHER_BUFFER_SIZE) { /* a short block: the rest is scaled too */
+    memset(x + n, 0, (AETHER_BUFFER_SIZE - n) * sizeof(float));
+  }
 
   if (!args->moving) {
     scale_half(x, f->members, f->n);
