@@ -41,7 +41,7 @@ setup() { # DIR MESON-ARGS...
   [ -f "$dir/build.ninja" ] || meson setup "$dir" "$@" >/dev/null
 }
 
-plugin_targets=(bundle/aether.lv2/aether.so bundle/aether.lv2/aether.ttl)
+plugin_targets=(aether.lv2/aether.so aether.lv2/presets.ttl)
 
 tsan() {
   setup build-tsan --buildtype=debugoptimized -Db_sanitize=thread \
@@ -49,7 +49,7 @@ tsan() {
   ninja -C build-tsan "${plugin_targets[@]}" \
     tests/reliability/test_rel_threads tests/reliability/test_rel_bad_inputs \
     tests/reliability/test_rel_bug_put_replace >/dev/null || return 1
-  local env=(env "LV2_PATH=$root/build-tsan/bundle:/usr/lib/lv2"
+  local env=(env "LV2_PATH=$root/build-tsan/lv2:/usr/lib/lv2"
     "AETHER_SOURCE_ROOT=$root" AETHER_NO_RT_TRAP=1
     "TSAN_OPTIONS=halt_on_error=1 second_deadlock_stack=1")
   "${env[@]}" build-tsan/tests/reliability/test_rel_threads "$edits" &&
@@ -63,7 +63,7 @@ memcheck() {
     tests/reliability/test_rel_threads tests/reliability/test_rel_bad_inputs \
     tests/fuzz/fuzz_control_replay tests/fuzz/fuzz_state_replay >/dev/null ||
     return 1
-  local vg=(env "LV2_PATH=$root/build-valgrind/bundle:/usr/lib/lv2"
+  local vg=(env "LV2_PATH=$root/build-valgrind/lv2:/usr/lib/lv2"
     "AETHER_SOURCE_ROOT=$root" AETHER_NO_RT_TRAP=1
     AETHER_REL_AUDIO_PAUSE_US=200
     valgrind -q --error-exitcode=1 --leak-check=full

@@ -29,7 +29,7 @@ for tool in sox dot; do
 done
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-export LV2_PATH="$build/bundle:/usr/lib/lv2" # the bundle this build made
+export LV2_PATH="$build/lv2:/usr/lib/lv2" # the bundle this build made
 start=$(date +%s)
 
 # Print PATH relative to the current directory when it is below it.
@@ -129,7 +129,7 @@ render() {
   patch_of[$name]=$patch
 }
 
-echo "Aether demo: rendering through $(show "$build")/bundle/aether.lv2"
+echo "Aether demo: rendering through $(show "$build")/aether.lv2"
 render fx-default "the default effect on a plucked phrase" \
   "$root/ttl/defaults/fx.ttl" full -- --plugin fx -i "$out/input.wav"
 fx_other=$(first_of fx-ping-pong fx-hall fx-chorus fx-filter-sweep)

@@ -7,7 +7,9 @@ packages=(
   gcc pkg-config meson ninja-build
   lv2-dev libserd-dev serdi libsord-dev sordi liblilv-dev lilv-utils
   libcmocka-dev libsndfile1-dev sox graphviz jalv jackd2
+  ardour  # tests/host: Ardour 7 headless (ardour7-lua)
   clang-14 libclang-rt-14-dev valgrind
+  libcairo2-dev  # the patch editor's drawing (src/ui), `aether snapshot`
 )
 
 missing=()

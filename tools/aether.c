@@ -20,6 +20,16 @@ typedef struct {
   int (*run)(int argc, char** argv);
 } Command;
 
+#ifndef AETHER_HAVE_SNAPSHOT
+static int
+snapshot_missing(const int argc, char** const argv)
+{
+  (void)argc;
+  (void)argv;
+  return aether_cli_fail("snapshot", "not built (this build has no cairo)");
+}
+#endif
+
 #ifndef AETHER_HAVE_BENCH
 static int
 bench_missing(const int argc, char** const argv)
@@ -45,6 +55,15 @@ static const Command commands[] = {
   { "presets",
     "the presets of the effect and the instrument",
     aether_presets_main },
+#ifdef AETHER_HAVE_SNAPSHOT
+  { "snapshot",
+    "draw a patch as the patch editor shows it (PNG)",
+    aether_snapshot_main },
+#else
+  { "snapshot",
+    "draw a patch as the patch editor shows it (not built)",
+    snapshot_missing },
+#endif
 #ifdef AETHER_HAVE_BENCH
   { "bench", "measure the engine's speed", aether_bench_main },
 #else

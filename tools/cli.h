@@ -43,6 +43,10 @@ aether_nodes_main(int argc, char** argv);
 int
 aether_presets_main(int argc, char** argv);
 
+/** `aether snapshot`: the patch editor's picture of a patch (PNG). */
+int
+aether_snapshot_main(int argc, char** argv);
+
 /* Arguments */
 
 /** True for "-h" and "--help". */

@@ -23,7 +23,7 @@
      -e  edits per second (20), -s  random seed (1),
      -f  fast: do not wait for the deadline (a stress run),
      -q  quiet: only the summary, -v  every edit, answer and glitch.
-   LV2_PATH must find aether.lv2 (e.g. LV2_PATH=build/bundle:/usr/lib/lv2).
+   LV2_PATH must find aether.lv2 (e.g. LV2_PATH=build/lv2:/usr/lib/lv2).
    Exit status 1 on non-finite output or heap growth above 8 MiB;
    glitches and xruns are reported. */
 

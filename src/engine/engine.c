@@ -32,6 +32,7 @@ aether_engine_new(const double rate)
   atomic_init(&e->n_commands, 0U);
   atomic_init(&e->blowups, 0U);
   atomic_init(&e->dropped_notes, 0U);
+  atomic_init(&e->committed, 0U);
 
   if (aether_ring_init(
         &e->commands, AETHER_COMMAND_RING_CAPACITY, sizeof(AetherCommand)) ||
@@ -65,10 +66,17 @@ aether_engine_free(AetherEngine* const e)
       aether_schedule_free((AetherSchedule*)note.ptr);
     }
   }
+  if (e->has_held && e->held.type == AETHER_CMD_SWAP) {
+    aether_schedule_free((AetherSchedule*)e->held.ptr);
+  }
+  for (uint32_t i = 0; i < e->n_skipped; ++i) {
+    aether_schedule_free(e->skipped[i]);
+  }
   aether_schedule_free(e->pending);
   if (e->current != e->pending) {
     aether_schedule_free(e->current);
   }
+  aether_schedule_free(e->parked); /* never sent: its dead list is empty */
   aether_graph_free(e->graph);
   aether_buffer_pool_destroy(&e->pool);
   aether_ring_destroy(&e->commands);
@@ -135,22 +143,65 @@ prepare_voices(AetherEngine* const e, AetherError* const err)
   return AETHER_SUCCESS;
 }
 
+/* Take back what the audio thread has finished with. */
+static uint32_t
+collect_notes(AetherEngine* const e)
+{
+  uint32_t   n = 0;
+  AetherNote note;
+  while (aether_ring_pop(&e->notes, &note)) {
+    ++n;
+    if (note.type == AETHER_NOTE_RETIRED) {
+      aether_schedule_free((AetherSchedule*)note.ptr);
+      --e->in_flight;
+    } else if (note.type == AETHER_NOTE_PARAM) {
+      /* A change made on the audio thread: the graph follows, so a saved
+         patch holds what is playing. */
+      const AetherHandle h = { note.slot, note.generation };
+      GraphNode* const   g = aether_graph_node(e->graph, h);
+      if (g && note.param < g->type->n_params) {
+        g->params[note.param] = note.value;
+      }
+    }
+  }
+  return n;
+}
+
+/* True if `inst` is still one of the graph's instances. */
+static bool
+instance_live(const AetherGraph* const g, const AetherInstance* const inst)
+{
+  const AetherHandle     h = { inst->slot, inst->generation };
+  const GraphNode* const n = aether_graph_node(g, h);
+  for (uint32_t v = 0; n && v < AETHER_MAX_VOICES; ++v) {
+    if (aether_graph_node_voice(n, v) == inst) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/* Send the schedule waiting on the control side if there is room now. */
+static void
+send_parked(AetherEngine* const e)
+{
+  if (e->parked && e->in_flight < AETHER_MAX_IN_FLIGHT &&
+      send(e, AETHER_CMD_SWAP, e->parked, e->seq, 0.0f)) {
+    e->latest     = e->parked;
+    e->parked     = NULL;
+    e->parked_cap = 0;
+    ++e->in_flight;
+  }
+}
+
 AetherStatus
 aether_engine_commit(AetherEngine* const e, AetherError* const err)
 {
   AetherGraph* const g = e->graph;
 
-  aether_engine_collect(e);
-  if (e->in_flight >= AETHER_MAX_IN_FLIGHT) {
-    return aether_error(err,
-                        AETHER_ERR_FULL,
-                        "too many edits waiting for the audio thread (%u)",
-                        e->in_flight);
-  }
-
-  if (!aether_ring_space(&e->commands)) {
-    return aether_error(err, AETHER_ERR_FULL, "the command ring is full");
-  }
+  /* Room for the new schedule, if the audio thread has made some; a parked
+     one stays where it is: this one replaces it. */
+  collect_notes(e);
 
   AetherStatus st = prepare_voices(e, err);
   if (st) {
@@ -158,8 +209,10 @@ aether_engine_commit(AetherEngine* const e, AetherError* const err)
   }
 
   /* Changes to running nodes travel with the schedule and apply when it is
-     swapped in, together with the new structure. */
-  uint32_t n_updates = 0;
+     swapped in, together with the new structure. A parked schedule this
+     one replaces never played: its changes come first, then these. */
+  const uint32_t n_parked  = e->parked ? e->parked->n_updates : 0U;
+  uint32_t       n_updates = 0;
   for (uint32_t s = 0; s < g->arena.end; ++s) {
     const GraphNode* const n = &g->nodes[s];
     if (!aether_graph_slot_live(g, s) || !n->param_dirty) {
@@ -171,8 +224,8 @@ aether_engine_commit(AetherEngine* const e, AetherError* const err)
       }
     }
   }
-  AetherScheduleUpdate* const updates =
-    (AetherScheduleUpdate*)calloc(n_updates + 1U, sizeof(AetherScheduleUpdate));
+  AetherScheduleUpdate* const updates = (AetherScheduleUpdate*)calloc(
+    n_parked + n_updates + 1U, sizeof(AetherScheduleUpdate));
   if (!updates) {
     return aether_error(err, AETHER_ERR_NO_MEMORY, "out of memory");
   }
@@ -184,14 +237,35 @@ aether_engine_commit(AetherEngine* const e, AetherError* const err)
     return st;
   }
   sch->updates   = updates;
-  sch->n_updates = n_updates;
+  sch->n_updates = 0;
   if (aether_schedule_find_ramps(e->latest, sch)) {
     aether_schedule_free(sch);
     return aether_error(err, AETHER_ERR_NO_MEMORY, "out of memory");
   }
 
-  /* The audio thread has never seen new instances: set them up directly. */
+  /* Nodes removed since the last commit may still run in `latest`: they
+     are freed when it comes back. Make room in its list now, so nothing
+     below can fail. */
+  if (e->latest && g->n_graveyard) {
+    AetherInstance** const dead = (AetherInstance**)realloc(
+      e->latest->dead,
+      (e->latest->n_dead + g->n_graveyard) * sizeof(AetherInstance*));
+    if (!dead) {
+      aether_schedule_free(sch);
+      return aether_error(err, AETHER_ERR_NO_MEMORY, "out of memory");
+    }
+    e->latest->dead = dead;
+  }
+
   uint32_t k = 0;
+  for (uint32_t i = 0; i < n_parked; ++i) {
+    const AetherScheduleUpdate* const u = &e->parked->updates[i];
+    if (instance_live(g, u->inst)) {
+      sch->updates[k++] = *u;
+    }
+  }
+
+  /* The audio thread has never seen new instances: set them up directly. */
   for (uint32_t s = 0; s < g->arena.end; ++s) {
     if (!aether_graph_slot_live(g, s)) {
       continue;
@@ -218,26 +292,55 @@ aether_engine_commit(AetherEngine* const e, AetherError* const err)
     n->sent |= (uint32_t)((1ULL << units(g, n)) - 1U); /* 32 voices: all bits */
     n->param_dirty = 0;
   }
+  sch->n_updates = k;
 
-  /* Nodes removed since the last commit may still run in `latest`: they
-     are freed when it comes back. */
-  if (e->latest) {
-    e->latest->dead   = g->graveyard;
-    e->latest->n_dead = g->n_graveyard;
-  } else {
+  if (e->latest && g->n_graveyard) {
+    memcpy(e->latest->dead + e->latest->n_dead,
+           g->graveyard,
+           g->n_graveyard * sizeof(AetherInstance*));
+    e->latest->n_dead += g->n_graveyard;
+  } else if (!e->latest) {
     for (uint32_t i = 0; i < g->n_graveyard; ++i) {
       aether_instance_free(g->graveyard[i]);
     }
-    free(g->graveyard);
   }
+  free(g->graveyard);
   g->graveyard     = NULL;
   g->n_graveyard   = 0;
   g->cap_graveyard = 0;
 
-  send(e, AETHER_CMD_SWAP, sch, 0U, 0.0f); /* room checked above */
-  e->latest = sch;
-  ++e->in_flight;
+  /* The newest commit wins: a parked schedule it replaces never played,
+     and the nodes removed since `latest` went to latest's dead list, not
+     to it, so it goes alone. With no room for this one (the audio thread
+     is not running, or is slow), it waits on this side: collect() sends it
+     once there is room, and a commit never fails for want of it. */
+  aether_schedule_free(e->parked);
+  e->parked     = sch;
+  e->parked_cap = n_parked + n_updates;
+  ++e->seq;
+  atomic_store_explicit(&e->committed, e->seq, memory_order_release);
+  send_parked(e);
   return AETHER_SUCCESS;
+}
+
+/* Set parameter `param` of `inst` when the parked schedule is swapped in,
+   after its own changes: the newest value wins. Room reserved by the
+   caller. */
+static void
+park_update(AetherEngine* const   e,
+            AetherInstance* const inst,
+            const uint32_t        param,
+            const float           value)
+{
+  AetherSchedule* const sch = e->parked;
+  for (uint32_t i = 0; i < sch->n_updates; ++i) {
+    AetherScheduleUpdate* const u = &sch->updates[i];
+    if (u->inst == inst && u->param == param) {
+      u->value = value;
+      return;
+    }
+  }
+  sch->updates[sch->n_updates++] = (AetherScheduleUpdate){ inst, param, value };
 }
 
 AetherStatus
@@ -248,8 +351,19 @@ aether_engine_set_param(AetherEngine* const e,
                         AetherError* const  err)
 {
   GraphNode* const n = aether_graph_node(e->graph, node);
-  if (n && (n->sent & 1U) &&
-      aether_ring_space(&e->commands) < AETHER_MAX_VOICES) {
+  if (n && (n->sent & 1U) && e->parked &&
+      e->parked_cap - e->parked->n_updates < AETHER_MAX_VOICES) {
+    /* Room for every voice in the parked schedule's changes. */
+    const uint32_t              cap = e->parked_cap * 2U + AETHER_MAX_VOICES;
+    AetherScheduleUpdate* const u   = (AetherScheduleUpdate*)realloc(
+      e->parked->updates, cap * sizeof(AetherScheduleUpdate));
+    if (!u) {
+      return aether_error(err, AETHER_ERR_NO_MEMORY, "out of memory");
+    }
+    e->parked->updates = u;
+    e->parked_cap      = cap;
+  } else if (n && (n->sent & 1U) && !e->parked &&
+             aether_ring_space(&e->commands) < AETHER_MAX_VOICES) {
     return aether_error(err, AETHER_ERR_FULL, "the command ring is full");
   }
 
@@ -259,11 +373,15 @@ aether_engine_set_param(AetherEngine* const e,
     return st;
   }
 
-  /* Every voice that runs; voices made since are set up at the commit. */
+  /* Every voice that runs; voices made since are set up at the commit.
+     While a schedule is parked the change goes with it, or its older
+     changes would undo this one when it is swapped in. */
   bool all = true;
   for (uint32_t v = 0; v < AETHER_MAX_VOICES; ++v) {
     AetherInstance* const inst = aether_graph_node_voice(n, v);
-    if (inst && ((n->sent >> v) & 1U)) {
+    if (inst && ((n->sent >> v) & 1U) && e->parked) {
+      park_update(e, inst, param, value);
+    } else if (inst && ((n->sent >> v) & 1U)) {
       send(e, AETHER_CMD_PARAM, inst, param, value);
     } else if (inst) {
       all = false;
@@ -292,23 +410,8 @@ aether_engine_set_mute(AetherEngine* const e, const bool mute)
 uint32_t
 aether_engine_collect(AetherEngine* const e)
 {
-  uint32_t   n = 0;
-  AetherNote note;
-  while (aether_ring_pop(&e->notes, &note)) {
-    ++n;
-    if (note.type == AETHER_NOTE_RETIRED) {
-      aether_schedule_free((AetherSchedule*)note.ptr);
-      --e->in_flight;
-    } else if (note.type == AETHER_NOTE_PARAM) {
-      /* A change made on the audio thread: the graph follows, so a saved
-         patch holds what is playing. */
-      const AetherHandle h = { note.slot, note.generation };
-      GraphNode* const   g = aether_graph_node(e->graph, h);
-      if (g && note.param < g->type->n_params) {
-        g->params[note.param] = note.value;
-      }
-    }
-  }
+  const uint32_t n = collect_notes(e);
+  send_parked(e);
   return n;
 }
 

@@ -31,7 +31,8 @@ typedef struct {
   uint64_t frames;        /**< frames processed */
   uint32_t swaps;         /**< schedules swapped in */
   uint32_t commands;      /**< commands applied */
-  uint32_t blowups;       /**< sub-blocks whose output was not finite */
+  uint32_t blowups;       /**< sub-blocks whose output was not finite or
+                               beyond +60 dBFS (|x| > 1000) */
   uint32_t dropped_notes; /**< param notifications lost (return ring full) */
 } AetherEngineStats;
 
@@ -50,8 +51,12 @@ AetherGraph*
 aether_engine_graph(AetherEngine* engine);
 
 /** Control side: compile the graph and send the schedule to the audio
-    thread. On error (cycle, pool exhausted, ring full) nothing changes and
-    the running schedule keeps playing. */
+    thread. When the audio thread has not taken enough of the schedules sent
+    before (AETHER_MAX_IN_FLIGHT, e.g. the host has the plugin deactivated),
+    the schedule is parked on this side and sent by a later collect(); a
+    later commit replaces a parked schedule (the newest commit wins), so a
+    commit never fails for want of room. On error (cycle, pool exhausted,
+    out of memory) nothing changes and the running schedule keeps playing. */
 AetherStatus
 aether_engine_commit(AetherEngine* engine, AetherError* err);
 
@@ -76,7 +81,9 @@ aether_engine_set_mute(AetherEngine* engine, bool mute);
 
 /** Control side: take back what the audio thread has finished with (old
     schedules, removed nodes) and free it; bring parameter changes made on
-    the audio thread into the graph. Returns the number of items taken. */
+    the audio thread (aether_engine_set_param_rt(), MIDI controller
+    mappings) into the graph; send a parked schedule if there is room now.
+    Returns the number of items taken. */
 uint32_t
 aether_engine_collect(AetherEngine* engine);
 
@@ -128,10 +135,27 @@ aether_engine_param_desc_rt(const AetherEngine* engine,
                             const char*         node_name,
                             const char*         param_name);
 
-/** Audio thread: reset every node of the running schedule (after a blow-up
-    or a transport jump). */
+/** Audio thread, never concurrent with process() (the plugin's
+    activate()): start over as a fresh engine given the same graph would.
+    Every command waiting is taken now: parameter changes applied, the
+    newest schedule installed at once (the others go back to collect()).
+    Every node's memory is reset (filters, delay lines, envelopes, phases,
+    random generators back to their seed), every voice freed and every
+    note, pedal, queued MIDI event and controller value forgotten,
+    parameters snapped to their targets, the declick and edit ramps settled
+    and the frame count back to 0. The patch, its parameters, the macros,
+    the mappings, the voice count and the mute are kept. After it, the
+    output depends only on what comes after it. Not bounded by the sub-block
+    budget: it clears every delay line. */
 void
 aether_engine_reset_rt(AetherEngine* engine);
+
+/** Audio thread: true when every schedule committed so far (parked ones
+    too) has been swapped in, no swap waits for its fade-out and no command
+    waits behind one: a parameter set on the audio thread now reaches the
+    newest graph. */
+bool
+aether_engine_settled_rt(const AetherEngine* engine);
 
 /** Copy the counters (any thread; values may be one block old). */
 void

@@ -19,7 +19,7 @@
 
 /** Control side to audio thread. */
 typedef enum {
-  AETHER_CMD_SWAP,  /**< ptr: the new schedule */
+  AETHER_CMD_SWAP,  /**< ptr: the new schedule, param: its commit number */
   AETHER_CMD_PARAM, /**< ptr: instance, param, value */
   AETHER_CMD_MUTE,  /**< value: 1 mute, 0 unmute */
   AETHER_CMD_RESET, /**< reset every node */
@@ -76,15 +76,26 @@ struct AetherEngineImpl {
 
   /* Control side */
   AetherGraph*    graph;
-  AetherSchedule* latest;    /**< newest schedule sent */
-  uint32_t        in_flight; /**< sent, not yet collected */
-  bool            no_fusion; /**< compile node by node */
+  AetherSchedule* latest;     /**< newest schedule sent */
+  AetherSchedule* parked;     /**< newest commit, waiting for room to send */
+  uint32_t        parked_cap; /**< room in parked->updates */
+  uint32_t        in_flight;  /**< sent, not yet collected */
+  uint32_t        seq;        /**< commits made */
+  bool            no_fusion;  /**< compile node by node */
 
   /* Audio thread */
-  AetherContext     ctx;
-  AetherSchedule*   current;
-  AetherSchedule*   pending; /**< waiting for the fade-out */
-  uint32_t          level;   /**< output gain * AETHER_DECLICK_FRAMES */
+  AetherContext   ctx;
+  AetherSchedule* current;
+  AetherSchedule* pending;     /**< waiting for the fade-out */
+  uint32_t        current_seq; /**< commit number of `current` */
+  uint32_t        pending_seq; /**< commit number of `pending` */
+  /** Schedules a newer pending one replaced before they played: retired
+      with the swap (their dead lists may hold nodes `current` runs). */
+  AetherSchedule*   skipped[AETHER_MAX_IN_FLIGHT];
+  uint32_t          n_skipped;
+  AetherCommand     held;     /**< popped behind a pending swap, not applied */
+  bool              has_held; /**< `held` is waiting */
+  uint32_t          level;    /**< output gain * AETHER_DECLICK_FRAMES */
   uint32_t          ramp; /**< re-routed inputs' gain * AETHER_DECLICK_FRAMES */
   const AetherRamp* ramps_in; /**< of `current`, until they reach full gain */
   uint32_t          n_ramps_in;
@@ -94,6 +105,8 @@ struct AetherEngineImpl {
   uint32_t          n_midi;
   uint8_t           cc_value[16][128]; /**< last controller values, 255: none */
   uint8_t           cc_any[128];       /**< last value on any channel */
+  uint64_t          cc_marks; /**< controller mappings set in this call */
+  float             cc_set[AETHER_MAX_CC_MAPS]; /**< the values they set */
   AetherVoice       voice[AETHER_MAX_VOICES];
   uint64_t          voice_clock;
   bool              pedal;
@@ -102,6 +115,9 @@ struct AetherEngineImpl {
   _Alignas(AETHER_ALIGN) float in_copy[2][AETHER_BUFFER_SIZE];
   _Alignas(AETHER_ALIGN) float ramp_buf[AETHER_MAX_INPUTS][AETHER_BUFFER_SIZE];
   float ramp_gain[AETHER_BUFFER_SIZE]; /**< per frame of the chunk */
+
+  /* Shared: the newest commit number (control side writes it) */
+  _Atomic(uint32_t) committed;
 
   /* Published counters */
   _Atomic(uint64_t) frames;

@@ -314,6 +314,9 @@ aether_graph_add(AetherGraph* const          graph,
   n->type            = type;
   n->sent            = 0;
   n->poly            = false;
+  n->placed          = false;
+  n->x               = 0.0f;
+  n->y               = 0.0f;
   n->param_dirty     = 0;
   memset(n->voice_inst, 0, sizeof(n->voice_inst));
   n->n_consumers = 0;
@@ -854,6 +857,65 @@ aether_graph_poly(const AetherGraph* const graph, const AetherHandle node)
 {
   const GraphNode* const n = aether_graph_node(graph, node);
   return n && n->poly;
+}
+
+AetherStatus
+aether_graph_set_position(AetherGraph* const graph,
+                          const AetherHandle node,
+                          const float        x,
+                          const float        y,
+                          AetherError* const err)
+{
+  GraphNode*         n  = NULL;
+  const AetherStatus st = live_node(graph, node, &n, err);
+  if (st) {
+    return st;
+  }
+  if (!isfinite(x) || !isfinite(y)) {
+    return aether_error(err,
+                        AETHER_ERR_BAD_VALUE,
+                        "node \"%s\": a position must be finite",
+                        n->name);
+  }
+  n->placed = true;
+  n->x      = x;
+  n->y      = y;
+  return AETHER_SUCCESS;
+}
+
+AetherStatus
+aether_graph_clear_position(AetherGraph* const graph,
+                            const AetherHandle node,
+                            AetherError* const err)
+{
+  GraphNode*         n  = NULL;
+  const AetherStatus st = live_node(graph, node, &n, err);
+  if (st) {
+    return st;
+  }
+  n->placed = false;
+  n->x      = 0.0f;
+  n->y      = 0.0f;
+  return AETHER_SUCCESS;
+}
+
+bool
+aether_graph_position(const AetherGraph* const graph,
+                      const AetherHandle       node,
+                      float* const             x,
+                      float* const             y)
+{
+  const GraphNode* const n = aether_graph_node(graph, node);
+  if (!n || !n->placed) {
+    return false;
+  }
+  if (x) {
+    *x = n->x;
+  }
+  if (y) {
+    *y = n->y;
+  }
+  return true;
 }
 
 /* Queries */

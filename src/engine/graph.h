@@ -152,6 +152,29 @@ aether_graph_set_poly(AetherGraph* graph,
 bool
 aether_graph_poly(const AetherGraph* graph, AetherHandle node);
 
+/** Set the position of `node` in the editor (finite coordinates). Layout
+    is control-side data only: it is not compiled and changes no sound. */
+AetherStatus
+aether_graph_set_position(AetherGraph* graph,
+                          AetherHandle node,
+                          float        x,
+                          float        y,
+                          AetherError* err);
+
+/** Remove the position of `node` (the editor lays it out itself). */
+AetherStatus
+aether_graph_clear_position(AetherGraph* graph,
+                            AetherHandle node,
+                            AetherError* err);
+
+/** The position of `node` in `*x` and `*y` (either may be NULL): returns
+    false if it has none (or the handle is stale). */
+bool
+aether_graph_position(const AetherGraph* graph,
+                      AetherHandle       node,
+                      float*             x,
+                      float*             y);
+
 /** Map MIDI controller `map->cc` (on `map->channel`) onto a parameter
     (replacing an existing map of the same controller and channel to the
     same parameter). Checked like a macro mapping. */

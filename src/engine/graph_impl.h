@@ -26,6 +26,9 @@ typedef struct {
   uint32_t              param_dirty; /**< changed since the last commit */
   uint32_t              sent;        /**< bit v: voice v's instance was sent */
   bool                  poly;        /**< runs once per voice */
+  bool                  placed;      /**< has a position (x, y) */
+  float                 x;           /**< position in the editor */
+  float                 y;           /**< position in the editor */
   /** Instances of voices 1 .. n - 1 (voice 0 is `inst`), made at commit. */
   AetherInstance* voice_inst[AETHER_MAX_VOICES];
   GraphConsumer*  consumers; /**< edges out of this node */

@@ -115,6 +115,14 @@ typedef struct {
   size_t   size;  /**< bytes of instance state, zeroed before init */
   uint32_t flags; /**< AetherNodeFlags */
 
+  /** Bit i: input i is recorded and played back later (a delay line, a
+      reverb tank, a grain buffer). When an edit that changes the output
+      adds an instance of the type, these inputs are ramped in after the
+      declick, so the abrupt start of the signal is not played back at full
+      level one delay time later. Control inputs (a delay time, a pitch, a
+      gate) are never in it: they would glide from 0. */
+  uint32_t stored;
+
   /** Prepare a zeroed instance for `rate`; may allocate. Off the audio
       thread. NULL: nothing to prepare. */
   AetherStatus (*init)(void* self, double rate);

@@ -3,7 +3,9 @@
 
    The declick fades the output, but a node that stores its input (a delay
    line, a reverb tank) would otherwise take the jump from the old source to
-   the new one into its memory and play it back after the fade is over. */
+   the new one into its memory and play it back after the fade is over. A
+   new instance of such a node (AetherNodeType.stored) would take the jump
+   from silence to its source: its stored inputs are ramped in too. */
 
 #include "schedule.h"
 
@@ -131,7 +133,16 @@ aether_schedule_find_ramps(const AetherSchedule* const prev,
     const Reader* const a =
       (const Reader*)bsearch(b, old, n_prev, sizeof(Reader), reader_cmp);
     if (!a) {
-      continue; /* a new node: nothing was stored from an old source */
+      /* A new instance: nothing was stored from an old source, but one
+         that plays back what it hears would record the signal's abrupt
+         start (the swap is at silence only for the output). */
+      const uint32_t stored = b->inst->type->stored;
+      for (uint32_t i = 0; i < b->n_keys; ++i) {
+        if (((stored >> i) & 1U) && b->keys[i]) {
+          in[n_in++] = (AetherRamp){ b->step, b->head ? i : 0U };
+        }
+      }
+      continue;
     }
     const uint32_t n = a->n_keys > b->n_keys ? a->n_keys : b->n_keys;
     for (uint32_t i = 0; i < n; ++i) {

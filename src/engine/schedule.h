@@ -145,7 +145,9 @@ aether_schedule_free(AetherSchedule* schedule);
 
 /** Compare `next` with `prev`, the schedule it will replace, and list the
     inputs of the instances they share whose source changed: the ones to
-    fade out in `prev` and to fade in in `next`. Off the audio thread. */
+    fade out in `prev` and to fade in in `next`, with the stored inputs
+    (AetherNodeType.stored) of the instances new in `next`. Off the audio
+    thread. */
 AetherStatus
 aether_schedule_find_ramps(const AetherSchedule* prev, AetherSchedule* next);
 

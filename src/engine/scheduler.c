@@ -50,7 +50,8 @@ map_value(const AetherScheduleMap* const m, const float v)
 
 /* Apply the macro mappings of `macro` (or all when `macro` is out of range).
    Bounded by AETHER_MAX_MACRO_MAPS. A node that never ran takes its value at
-   once, so a freshly loaded patch does not glide. */
+   once, so a freshly loaded patch does not glide; so does every node before
+   the first frame (after a reset too). */
 static void
 apply_macros(AetherEngine* const e, const uint32_t macro)
 {
@@ -66,7 +67,8 @@ apply_macros(AetherEngine* const e, const uint32_t macro)
     const float v = map_value(m, e->ctx.macros[m->macro]);
     for (uint32_t k = 0; k < m->insts.count; ++k) {
       AetherInstance* const inst = sch->nodes[m->insts.first + k];
-      if (aether_instance_set_param(inst, m->param, v, inst->fresh)) {
+      if (aether_instance_set_param(
+            inst, m->param, v, inst->fresh || e->ctx.frame == 0U)) {
         e->params_idle = false;
       }
       inst->fresh = false;
@@ -75,7 +77,8 @@ apply_macros(AetherEngine* const e, const uint32_t macro)
 }
 
 /* Apply the MIDI controller mappings of controller `cc` on `channel` (0 ..
-   15), or every mapping whose controller has moved when `cc` is 128. */
+   15), or every mapping whose controller has moved when `cc` is 128. A
+   mapping a controller sets is marked, for send_cc_notes(). */
 static void
 apply_cc(AetherEngine* const e, const uint32_t cc, const uint32_t channel)
 {
@@ -103,12 +106,73 @@ apply_cc(AetherEngine* const e, const uint32_t cc, const uint32_t channel)
         e->params_idle = false;
       }
     }
+    if (cc < 128U && m->insts.count) {
+      e->cc_marks |= 1ULL << i;
+      e->cc_set[i] = v;
+    }
   }
+}
+
+/* Tell the control side the values controller mappings set in this call,
+   one note per mapping (the last value), so the graph, and a saved patch,
+   hold them. Keeps room for RETIRED notes, like set_param_rt. */
+static void
+send_cc_notes(AetherEngine* const e)
+{
+  const AetherSchedule* const sch = e->current;
+  for (uint64_t marks = e->cc_marks; marks; marks &= marks - 1U) {
+    const uint32_t                 i    = (uint32_t)__builtin_ctzll(marks);
+    const AetherScheduleMap* const m    = &sch->cc_maps[i];
+    const AetherInstance* const    inst = sch->nodes[m->insts.first];
+    const AetherParamDesc* const   desc = &inst->type->params[m->param];
+
+    /* A value the graph accepts: in range (the curve may overshoot by a
+       rounding error), whole where the parameter is. */
+    float v = fminf(fmaxf(e->cc_set[i], desc->min), desc->max);
+    if (desc->kind != AETHER_PARAM_CONTINUOUS) {
+      v = floorf(v + 0.5f);
+    }
+    if (aether_ring_space(&e->notes) > AETHER_MAX_IN_FLIGHT + 1U) {
+      const AetherNote note = {
+        NULL, AETHER_NOTE_PARAM, inst->slot, inst->generation, m->param, v, 0U
+      };
+      aether_ring_push(&e->notes, &note);
+    } else {
+      atomic_fetch_add_explicit(&e->dropped_notes, 1U, memory_order_relaxed);
+    }
+  }
+  e->cc_marks = 0;
+}
+
+/* Apply the parameter changes that travel with `sch`: bounded by the edit,
+   only parameters that changed travel. */
+static void
+apply_updates(AetherEngine* const e, const AetherSchedule* const sch)
+{
+  for (uint32_t i = 0; i < sch->n_updates; ++i) {
+    const AetherScheduleUpdate* const u = &sch->updates[i];
+    if (aether_instance_set_param(
+          u->inst, u->param, u->value, e->ctx.frame == 0U)) {
+      e->params_idle = false;
+    }
+  }
+}
+
+/* Hand a schedule the audio thread let go back to the control side. Always
+   has room: in-flight schedules are bounded below capacity. */
+static void
+retire(AetherEngine* const e, AetherSchedule* const sch)
+{
+  const AetherNote note = { sch, AETHER_NOTE_RETIRED, 0U, 0U, 0U, 0.0f, 0U };
+  aether_ring_push(&e->notes, &note);
 }
 
 /* `faded`: the old schedule faded out, its re-routed inputs too. */
 static void
-swap_in(AetherEngine* const e, AetherSchedule* const next, const bool faded)
+swap_in(AetherEngine* const   e,
+        AetherSchedule* const next,
+        const uint32_t        seq,
+        const bool            faded)
 {
   AetherSchedule* const old = e->current;
   const bool ramp = faded && next->n_ramp_in && next->ramp_prev == old;
@@ -118,21 +182,25 @@ swap_in(AetherEngine* const e, AetherSchedule* const next, const bool faded)
   if (!old || old->voices != next->voices) {
     aether_voices_reset(e);
   }
-  e->current = next;
-  e->pending = NULL;
+  e->current     = next;
+  e->current_seq = seq;
+  e->pending     = NULL;
+
+  /* The changes of skipped schedules first, in order, then this one's; all
+     before any retirement, as a retired schedule's dead list may hold an
+     instance they touch. */
+  for (uint32_t i = 0; i < e->n_skipped; ++i) {
+    apply_updates(e, e->skipped[i]);
+  }
+  apply_updates(e, next);
   if (old) {
-    /* Always has room: in-flight schedules are bounded below capacity. */
-    const AetherNote note = { old, AETHER_NOTE_RETIRED, 0U, 0U, 0U, 0.0f, 0U };
-    aether_ring_push(&e->notes, &note);
+    retire(e, old);
   }
-  /* Bounded by the edit: only parameters that changed travel. */
-  for (uint32_t i = 0; i < next->n_updates; ++i) {
-    const AetherScheduleUpdate* const u = &next->updates[i];
-    if (aether_instance_set_param(
-          u->inst, u->param, u->value, e->ctx.frame == 0U)) {
-      e->params_idle = false;
-    }
+  for (uint32_t i = 0; i < e->n_skipped; ++i) {
+    retire(e, e->skipped[i]);
   }
+  e->n_skipped = 0;
+
   /* New instances come with their buffers filled (by the commit), so the
      first block stays on the fast path unless something moves. */
   apply_macros(e, AETHER_N_MACROS);
@@ -146,30 +214,67 @@ same_output(const AetherSchedule* const a, const AetherSchedule* const b)
   return a && b && a->signature == b->signature;
 }
 
+/* The next command: one held back behind a pending swap first. */
+static bool
+next_command(AetherEngine* const e, AetherCommand* const cmd)
+{
+  if (e->has_held) {
+    *cmd        = e->held;
+    e->has_held = false;
+    return true;
+  }
+  return aether_ring_pop(&e->commands, cmd);
+}
+
+/* True if a newer swap may replace the pending one: not once the inputs the
+   pending one re-routes have started to ramp down (they would jump back). */
+static bool
+may_skip(const AetherEngine* const e)
+{
+  return e->n_skipped < AETHER_MAX_IN_FLIGHT &&
+         (e->ramps_in || e->ramp == AETHER_DECLICK_FRAMES);
+}
+
 /* Apply at most AETHER_MAX_COMMANDS_PER_TICK commands. A swap that changes
-   the output waits for the fade-out, and so do the commands behind it. */
+   the output waits for the fade-out, and so do the commands behind it, but
+   a newer swap right behind it takes its place: after a burst of edits the
+   newest plays after one fade, not after one fade each. */
 static void
 drain_commands(AetherEngine* const e)
 {
   AetherCommand cmd;
-  uint32_t      n = 0;
-  for (; n < AETHER_MAX_COMMANDS_PER_TICK && !e->pending; ++n) {
-    if (!aether_ring_pop(&e->commands, &cmd)) {
+  uint32_t      applied = 0;
+  for (uint32_t n = 0; n < AETHER_MAX_COMMANDS_PER_TICK; ++n) {
+    if (!next_command(e, &cmd)) {
       break;
     }
+    if (e->pending) {
+      if (cmd.type != AETHER_CMD_SWAP || !may_skip(e)) {
+        e->held     = cmd; /* waits for the swap */
+        e->has_held = true;
+        break;
+      }
+      e->skipped[e->n_skipped++] = e->pending;
+      e->pending                 = (AetherSchedule*)cmd.ptr;
+      e->pending_seq             = cmd.param;
+      ++applied;
+      continue;
+    }
+    ++applied;
     switch ((AetherCommandType)cmd.type) {
       case AETHER_CMD_SWAP:
         if (!e->current || !e->ctx.frame) {
           /* Before the first frame there is nothing to declick: the
              latest patch plays from the first frame. */
-          swap_in(e, (AetherSchedule*)cmd.ptr, false);
+          swap_in(e, (AetherSchedule*)cmd.ptr, cmd.param, false);
           e->level = e->muted ? 0U : AETHER_DECLICK_FRAMES;
         } else if (!e->level ||
                    (same_output(e->current, (AetherSchedule*)cmd.ptr) &&
                     !e->ramps_in)) {
-          swap_in(e, (AetherSchedule*)cmd.ptr, false);
+          swap_in(e, (AetherSchedule*)cmd.ptr, cmd.param, false);
         } else {
-          e->pending = (AetherSchedule*)cmd.ptr;
+          e->pending     = (AetherSchedule*)cmd.ptr;
+          e->pending_seq = cmd.param;
         }
         break;
       case AETHER_CMD_PARAM:
@@ -191,8 +296,8 @@ drain_commands(AetherEngine* const e)
         break;
     }
   }
-  if (n) {
-    atomic_fetch_add_explicit(&e->n_commands, n, memory_order_relaxed);
+  if (applied) {
+    atomic_fetch_add_explicit(&e->n_commands, applied, memory_order_relaxed);
   }
 }
 
@@ -363,10 +468,16 @@ apply_fade(AetherEngine* const e,
   }
 }
 
-/* True if no sample is NaN or infinite: an exponent of all ones. Integer
-   tests OR-ed together, so the loop vectorizes. */
+/* The bits of 1000.0f (+60 dBFS): a finite float's magnitude orders like
+   its bits without the sign, and infinity and NaN lie above every finite
+   one. */
+#define AETHER_LOUDEST_BITS 0x447A0000U
+
+/* True if every sample is finite and within +-1000 (+60 dBFS): anything
+   else is a runaway signal. Integer compares OR-ed together, so the loop
+   vectorizes. */
 static bool
-all_finite(float* const* const out, const uint32_t n)
+all_in_range(float* const* const out, const uint32_t n)
 {
   uint32_t bad = 0;
   for (uint32_t c = 0; c < 2U; ++c) {
@@ -374,7 +485,9 @@ all_finite(float* const* const out, const uint32_t n)
     for (uint32_t i = 0; i < n; ++i) {
       uint32_t bits = 0;
       memcpy(&bits, &x[i], sizeof(bits));
-      bad |= (uint32_t)((bits & 0x7F800000U) == 0x7F800000U);
+      /* Signed: the magnitude fits, and SSE2 compares signed words. */
+      bad |= (uint32_t)((int32_t)(bits & 0x7FFFFFFFU) >
+                        (int32_t)AETHER_LOUDEST_BITS);
     }
   }
   return !bad;
@@ -403,6 +516,9 @@ aether_engine_process(AetherEngine* const e,
       }
     }
   }
+  if (e->cc_marks) {
+    send_cc_notes(e); /* before a swap changes what the marks refer to */
+  }
 
   /* Notes to voices, before any chunk runs (events land on frame 0). */
   const uint32_t n_voices =
@@ -427,7 +543,7 @@ aether_engine_process(AetherEngine* const e,
     /* A pending swap fades the output out once the inputs have ramped. */
     bool ramping = e->ramps_in || (ramps && e->ramp);
     if (e->pending && !e->level && !ramping) {
-      swap_in(e, e->pending, true);
+      swap_in(e, e->pending, e->pending_seq, true);
       ramps   = ramp_plan(e, &n_ramps, &ramp_target);
       ramping = e->ramps_in;
     }
@@ -476,8 +592,9 @@ aether_engine_process(AetherEngine* const e,
     if (e->level != AETHER_DECLICK_FRAMES || target != e->level) {
       apply_fade(e, chunk_out, len, target);
     }
-    if (!all_finite(chunk_out, len)) {
-      /* Never let NaN or infinity out; start the patch over from silence. */
+    if (!all_in_range(chunk_out, len)) {
+      /* Never let NaN, infinity or a runaway signal out; start the patch
+         over from silence. */
       memset(chunk_out[0], 0, len * sizeof(float));
       memset(chunk_out[1], 0, len * sizeof(float));
       if (e->current) {
@@ -565,12 +682,103 @@ aether_engine_set_param_rt(AetherEngine* const e,
   return AETHER_SUCCESS;
 }
 
+/* Stop every parameter glide at its target, as a new instance stands. */
+static void
+snap_params(AetherEngine* const e, const AetherSchedule* const sch)
+{
+  for (uint32_t i = 0; i < sch->n_nodes; ++i) {
+    AetherInstance* const inst = sch->nodes[i];
+    const uint32_t        n    = inst->type->n_params;
+    for (uint32_t k = 0; k < n; ++k) {
+      aether_param_set(&inst->params[k], inst->params[k].target, true);
+    }
+    inst->active = n ? (uint32_t)((1ULL << n) - 1U) : 0U; /* refill */
+  }
+  e->params_idle = false;
+}
+
 void
 aether_engine_reset_rt(AetherEngine* const e)
 {
+  /* Every command waiting, in order: the schedules' changes and parameter
+     commands applied as they come, the newest schedule installed. None is
+     retired before all are applied: a retired schedule's dead list may
+     hold an instance a later change touches. */
+  AetherSchedule* next = e->pending;
+  uint32_t        seq  = e->pending_seq;
+  for (uint32_t i = 0; i < e->n_skipped; ++i) {
+    apply_updates(e, e->skipped[i]);
+  }
+  if (next) {
+    apply_updates(e, next);
+  }
+  AetherCommand cmd;
+  while (next_command(e, &cmd)) {
+    switch ((AetherCommandType)cmd.type) {
+      case AETHER_CMD_SWAP:
+        if (next) {
+          /* Every schedule here is in flight, current too: at most
+             AETHER_MAX_IN_FLIGHT of them, so there is room. */
+          e->skipped[e->n_skipped++] = next;
+        }
+        next = (AetherSchedule*)cmd.ptr;
+        seq  = cmd.param;
+        apply_updates(e, next);
+        break;
+      case AETHER_CMD_PARAM:
+        aether_instance_set_param(
+          (AetherInstance*)cmd.ptr, cmd.param, cmd.value, true);
+        break;
+      case AETHER_CMD_MUTE:
+        e->muted = cmd.value != 0.0f;
+        break;
+      case AETHER_CMD_RESET:
+        break; /* done below */
+    }
+  }
+  if (next) {
+    if (e->current) {
+      e->skipped[e->n_skipped++] = e->current;
+    }
+    e->current     = next;
+    e->current_seq = seq;
+    atomic_fetch_add_explicit(&e->swaps, 1U, memory_order_relaxed);
+  }
+  e->pending = NULL;
+  for (uint32_t i = 0; i < e->n_skipped; ++i) {
+    retire(e, e->skipped[i]);
+  }
+  e->n_skipped = 0;
+
+  /* Notes, pedal, queued MIDI and controller values forgotten. */
+  aether_voices_reset(e);
+  e->n_midi = 0;
+  memset(e->n_voice_midi, 0, sizeof(e->n_voice_midi));
+  memset(e->cc_value, 0xFF, sizeof(e->cc_value));
+  memset(e->cc_any, 0xFF, sizeof(e->cc_any));
+  e->cc_marks = 0;
+
+  /* Declick and edit ramps settled, the first frame again: as a new
+     engine stands before its first process(). */
+  e->level      = (e->muted || !e->current) ? 0U : AETHER_DECLICK_FRAMES;
+  e->ramp       = AETHER_DECLICK_FRAMES;
+  e->ramps_in   = NULL;
+  e->n_ramps_in = 0U;
+  e->ctx.frame  = 0U;
+
   if (e->current) {
     reset_nodes(e->current);
+    snap_params(e, e->current);
+    apply_macros(e, AETHER_N_MACROS); /* the host's macros, at once */
   }
+}
+
+bool
+aether_engine_settled_rt(const AetherEngine* const e)
+{
+  return !e->pending && !e->has_held &&
+         e->current_seq ==
+           atomic_load_explicit(&e->committed, memory_order_acquire);
 }
 
 bool

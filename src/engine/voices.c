@@ -87,7 +87,8 @@ void
 aether_voices_reset(AetherEngine* const e)
 {
   memset(e->voice, 0, sizeof(e->voice));
-  e->pedal = false;
+  e->voice_clock = 0;
+  e->pedal       = false;
 }
 
 void

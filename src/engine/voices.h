@@ -7,7 +7,8 @@
 
 #include <stdint.h>
 
-/** Forget every voice's note (all voices idle). */
+/** Forget every voice's note (all voices idle, the clock that orders
+    them back to 0) and the sustain pedal. */
 void
 aether_voices_reset(AetherEngine* engine);
 

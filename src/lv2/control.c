@@ -64,12 +64,9 @@ apply_and_commit(AetherPlugin* const      p,
 {
   AetherGraph* const graph = aether_engine_graph(p->engine);
 
+  /* Never busy: a schedule the audio thread has not taken yet is replaced
+     by this newer one (the engine parks and supersedes). */
   aether_engine_collect(p->engine);
-  if (aether_engine_n_in_flight(p->engine) + 2U > 64U) {
-    return aether_error(err,
-                        AETHER_ERR_FULL,
-                        "busy: the audio thread has not taken the last edits");
-  }
 
   AetherPatch* before = NULL;
   AetherStatus st     = aether_patch_from_graph(graph, &before, err);
@@ -163,6 +160,29 @@ aether_plugin_patch_text(AetherPlugin* const p, AetherError* const err)
   aether_patch_write(aether_engine_graph(p->engine), &text, err);
   pthread_mutex_unlock(&p->lock);
   return text;
+}
+
+bool
+aether_plugin_text_blank(const char* const text, const size_t len)
+{
+  for (size_t i = 0; i < len; ++i) {
+    if (text[i] != ' ' && text[i] != '\t' && text[i] != '\n' &&
+        text[i] != '\r') {
+      return false;
+    }
+  }
+  return true;
+}
+
+void
+aether_plugin_remember_file(AetherPlugin* const p,
+                            const char* const   path,
+                            const bool          stale)
+{
+  char* const copy = path ? strdup(path) : NULL;
+  free(p->last_file);
+  p->last_file  = copy;
+  p->file_stale = copy && stale;
 }
 
 /* Atoms to patch values */
@@ -262,11 +282,43 @@ node_from_graph(const AetherGraph* const graph,
   }
 }
 
+/* The value that disconnects an input. */
+#define RDF_NIL "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil"
+
 /* ae:poly (a node's per-voice flag), as an IRI or a bare name. */
 static bool
 is_poly_property(const char* const property)
 {
   return !strcmp(property, AETHER_PATCH_NS "poly") || !strcmp(property, "poly");
+}
+
+/* An input set to rdf:nil: disconnected (the node put again, whole). */
+static AetherStatus
+disconnect(AetherGraph* const graph,
+           const AetherHandle h,
+           const char* const  name,
+           const char* const  input,
+           bool* const        changed,
+           AetherError* const err)
+{
+  const AetherNodeType* const type = aether_graph_node_type(graph, h);
+  for (uint32_t i = 0; i < type->n_inputs; ++i) {
+    if (!strcmp(type->inputs[i].name, input)) {
+      AetherPatchNode node;
+      node_from_graph(graph, h, &node);
+      node.inputs_set &= ~(1U << i);
+      memset(&node.inputs[i], 0, sizeof(node.inputs[i]));
+      const AetherStatus st = aether_patch_put_node(graph, &node, err);
+      *changed              = !st;
+      return st;
+    }
+  }
+  return aether_error(err,
+                      AETHER_ERR_BAD_PARAM,
+                      "ae:%.60s is not an input of \"%.63s\", so it cannot "
+                      "be disconnected",
+                      input,
+                      name);
 }
 
 /* patch:Set of one node's parameter or input. */
@@ -302,6 +354,10 @@ set_node_property(AetherPlugin* const   p,
     strncmp(property, AETHER_PATCH_NS, sizeof(AETHER_PATCH_NS) - 1U)
                 ? property
                 : property + sizeof(AETHER_PATCH_NS) - 1U;
+  if (v.kind == AETHER_PATCH_IRI && !strcmp(v.string, RDF_NIL)) {
+    return disconnect(graph, h, name, bare, changed, err);
+  }
+
   const int param = aether_node_type_param_index(type, bare);
   if (param >= 0 && v.kind == AETHER_PATCH_NUMBER &&
       aether_param_check(&type->params[param], (float)v.number)) {
@@ -324,6 +380,20 @@ set_node_property(AetherPlugin* const   p,
   if (probe.params_set) {
     const uint32_t i = (uint32_t)__builtin_ctz(probe.params_set);
     return aether_engine_set_param(p->engine, h, i, probe.params[i], err);
+  }
+  if (probe.layout_set) {
+    /* One coordinate of the node's place in the editor: the other is kept
+       (0 for a node that had none). Layout only: no sound changes. */
+    float x = 0.0f;
+    float y = 0.0f;
+    aether_graph_position(graph, h, &x, &y);
+    x = (probe.layout_set & AETHER_PATCH_X) ? probe.x : x;
+    y = (probe.layout_set & AETHER_PATCH_Y) ? probe.y : y;
+    if ((st = aether_graph_set_position(graph, h, x, y, err))) {
+      return st;
+    }
+    *changed = true;
+    return AETHER_SUCCESS;
   }
 
   /* An input or the node's per-voice flag: put the node again, whole. */
@@ -365,6 +435,21 @@ replace_node(AetherGraph* const           graph,
   return st;
 }
 
+/* True if property `key` of `body` is an atom:URID. */
+static bool
+prop_is_urid(const AetherPlugin* const    p,
+             const LV2_Atom_Object* const body,
+             const LV2_URID               key)
+{
+  LV2_ATOM_OBJECT_FOREACH(body, prop)
+  {
+    if (prop->key == key) {
+      return prop->value.type == p->uris.atom_URID;
+    }
+  }
+  return false;
+}
+
 /* patch:Put: create or replace a node from the body's properties. */
 static AetherStatus
 put_node(AetherPlugin* const          p,
@@ -372,12 +457,22 @@ put_node(AetherPlugin* const          p,
          const LV2_Atom_Object* const body,
          AetherError* const           err)
 {
-  const char* type = NULL;
+  const char* type     = NULL;
+  bool        has_type = false;
   LV2_ATOM_OBJECT_FOREACH(body, prop)
   {
     if (prop->key == p->uris.rdf_type) {
-      type = atom_iri(p, &prop->value);
+      type     = atom_iri(p, &prop->value);
+      has_type = true;
     }
+  }
+  if (has_type && !type && !p->unmap &&
+      prop_is_urid(p, body, p->uris.rdf_type)) {
+    return aether_error(err,
+                        AETHER_ERR_UNSUPPORTED,
+                        "patch:Put of %.100s: its rdf:type is a URID, which "
+                        "needs the host's urid:unmap feature",
+                        subject);
   }
   if (!type) {
     return aether_error(err,
@@ -503,11 +598,18 @@ edit(AetherPlugin* const          p,
       return aether_error(
         err, AETHER_ERR_BAD_VALUE, "urn:aether:patch needs a string value");
     }
+    if (aether_plugin_text_blank(text, strlen(text))) {
+      return aether_error(err,
+                          AETHER_ERR_BAD_VALUE,
+                          "the patch text is empty (to clear the patch, send "
+                          "a patch without nodes)");
+    }
     AetherPatch* patch = NULL;
     AetherStatus st =
       aether_patch_parse(text, strlen(text), "patch", &patch, err);
     if (!st && !(st = apply_and_commit(p, patch, err))) {
       *changed = true;
+      aether_plugin_remember_file(p, NULL, false);
     }
     aether_patch_free(patch);
     return st;
@@ -519,10 +621,17 @@ edit(AetherPlugin* const          p,
       return aether_error(
         err, AETHER_ERR_BAD_VALUE, "urn:aether:patchFile needs a path value");
     }
+    if (p->file_stale && p->last_file && !strcmp(path, p->last_file)) {
+      /* A host re-sending the file a restored state has replaced (Carla
+         does on reload): the state is newer, keep it (once). */
+      p->file_stale = false;
+      return AETHER_SUCCESS;
+    }
     AetherPatch* patch = NULL;
     AetherStatus st    = aether_patch_read_file(path, &patch, err);
     if (!st && !(st = apply_and_commit(p, patch, err))) {
       *changed = true;
+      aether_plugin_remember_file(p, path, false);
     }
     aether_patch_free(patch);
     return st;

@@ -149,6 +149,17 @@ aether_messages_begin(AetherPlugin* const p)
     }
   }
 
+  /* Likewise a NaN on the bypass switch, which holds it where it is. */
+  if (p->enabled && isnan(*p->enabled) != p->enabled_bad) {
+    p->enabled_bad = !p->enabled_bad;
+    if (p->enabled_bad) {
+      report(p,
+             0,
+             "error: enabled is not a number, ignored (the bypass stays "
+             "where it is)");
+    }
+  }
+
   /* Texts waiting to be freed go back to the worker first. */
   for (uint32_t i = 0; i < p->n_to_free;) {
     if (p->schedule && aether_plugin_schedule(
@@ -176,8 +187,8 @@ aether_messages_begin(AetherPlugin* const p)
       if (notify_open(p) && notify_room(p) < strlen(reply.text) + 128U) {
         report(p,
                0,
-               "the patch is too large for the notify port: save the state "
-               "or use a larger buffer");
+               "error: the patch is too large for the notify port: save "
+               "the state or use a larger buffer");
       } else {
         forge_set_string(p, 0, p->uris.ae_patch, reply.text);
       }
@@ -224,8 +235,8 @@ aether_messages_end(AetherPlugin* const p)
     p->blowups = stats.blowups;
     report(p,
            notify_open(p) ? notify_last_frame(p) : 0U,
-           "warning: the patch produced a non-finite signal; its nodes were "
-           "reset");
+           "warning: the patch produced a non-finite or runaway signal; its "
+           "nodes were reset");
   }
 
   if (p->schedule && !p->collecting &&
@@ -350,6 +361,28 @@ to_worker(AetherPlugin* const   p,
   }
 }
 
+/* Say why a node parameter set cannot be applied when there is no worker
+   to word it: `st` is what the engine said of it. */
+static void
+report_unapplied(AetherPlugin* const p,
+                 const uint32_t      frame,
+                 const char* const   node,
+                 const char* const   param,
+                 const AetherStatus  st)
+{
+  char msg[200] = "error: ";
+  if (st == AETHER_ERR_NOT_FOUND) {
+    append(msg, sizeof(msg), "no node called \"");
+    append(msg, sizeof(msg), node);
+    append(msg, sizeof(msg), "\"");
+  } else {
+    append(msg, sizeof(msg), node);
+    append(msg, sizeof(msg), " has no parameter ae:");
+    append(msg, sizeof(msg), param);
+  }
+  report(p, frame, msg);
+}
+
 /* A parameter set applied at its frame, if it is one; false: not a plain
    parameter set (the worker decides). */
 static bool
@@ -367,11 +400,16 @@ set_param_now(AetherPlugin* const          p,
     return false;
   }
 
-  /* While edits sent before are not done, a set goes after them, through
-     the worker, so messages take effect in the order they came. */
+  /* While edits sent before are not done, or their schedule is not playing
+     yet, a set goes after them, through the worker, so messages take effect
+     in the order they came, whatever the worker (a synchronous one has
+     finished the edit inside run(), before its schedule is swapped in). */
   if (p->edits_sent !=
-      atomic_load_explicit(&p->edits_done, memory_order_acquire)) {
-    return false;
+        atomic_load_explicit(&p->edits_done, memory_order_acquire) ||
+      !aether_engine_settled_rt(p->engine)) {
+    if (p->schedule) {
+      return false;
+    }
   }
 
   const AetherStatus st = aether_engine_set_param_rt(p->engine, node, param, v);
@@ -393,6 +431,8 @@ set_param_now(AetherPlugin* const          p,
       append(msg, sizeof(msg), ": the value is not valid");
       report(p, frame, msg);
     }
+  } else if (!p->schedule) {
+    report_unapplied(p, frame, node, param, st);
   } else {
     return false; /* unknown node or param: the worker says exactly why */
   }

@@ -8,6 +8,8 @@
 
 #include <lv2/core/lv2.h>
 #include <lv2/core/lv2_util.h>
+#include <lv2/log/log.h>
+#include <lv2/log/logger.h>
 #include <lv2/state/state.h>
 #include <lv2/worker/worker.h>
 
@@ -33,6 +35,10 @@ static const AetherPortRole synth_ports[] = {
   AETHER_PORT_MACRO1 + 7,
 };
 
+/* The sample rates the engine runs at (documented in docs/usage.md). */
+#define MIN_RATE 8000.0
+#define MAX_RATE 768000.0
+
 static LV2_Handle
 instantiate(const LV2_Descriptor* const     descriptor,
             const double                    rate,
@@ -40,15 +46,38 @@ instantiate(const LV2_Descriptor* const     descriptor,
             const LV2_Feature* const* const features)
 {
   (void)bundle_path;
+  LV2_Log_Log* log = NULL;
+  lv2_features_query(features, LV2_LOG__log, &log, false, NULL);
+  LV2_Log_Logger logger;
+  memset(&logger, 0, sizeof(logger));
+  if (log) {
+    LV2_URID_Map* map = NULL;
+    lv2_features_query(features, LV2_URID__map, &map, false, NULL);
+    lv2_log_logger_init(&logger, map, log);
+  }
+  if (!(rate >= MIN_RATE && rate <= MAX_RATE)) {
+    lv2_log_error(&logger,
+                  "%s: a sample rate of %g Hz is not supported (%g to %g "
+                  "Hz)\n",
+                  descriptor->URI,
+                  rate,
+                  MIN_RATE,
+                  MAX_RATE);
+    return NULL;
+  }
+
   AetherPlugin* const p = (AetherPlugin*)calloc(1, sizeof(AetherPlugin));
   if (!p) {
+    lv2_log_error(&logger, "%s: out of memory\n", descriptor->URI);
     return NULL;
   }
 
   p->kind   = strcmp(descriptor->URI, AETHER_URI_SYNTH) ? AETHER_PLUGIN_FX
                                                         : AETHER_PLUGIN_SYNTH;
   p->rate   = rate;
+  p->logger = logger;
   p->bypass = AETHER_DECLICK_FRAMES;
+  p->settle = true;
   atomic_init(&p->edits_done, 0U);
   atomic_init(&p->voices, 0U);
   snprintf(p->status, sizeof(p->status), "ok");
@@ -70,6 +99,7 @@ instantiate(const LV2_Descriptor* const     descriptor,
     aether_uris_map(&p->uris, p->map);
     lv2_atom_forge_init(&p->forge, p->map);
     if (!aether_messages_map_properties(p)) {
+      lv2_log_error(&logger, "%s: out of memory\n", descriptor->URI);
       free(p);
       return NULL;
     }
@@ -79,6 +109,7 @@ instantiate(const LV2_Descriptor* const     descriptor,
       aether_ring_init(
         &p->replies, AETHER_REPLY_CAPACITY, sizeof(AetherReply)) ||
       !(p->engine = aether_engine_new(rate))) {
+    lv2_log_error(&logger, "%s: out of memory\n", descriptor->URI);
     if (p->replies.data) {
       aether_ring_destroy(&p->replies);
     }
@@ -95,6 +126,7 @@ instantiate(const LV2_Descriptor* const     descriptor,
   aether_error_clear(&err);
   if (aether_plugin_load_text(p, text, strlen(text), "default", &err)) {
     /* A broken built-in patch is a bug; run silence and say why. */
+    lv2_log_error(&logger, "%s: %s\n", descriptor->URI, err.message);
     aether_plugin_reply_status(p, 0U, "%s", err.message);
   }
   return (LV2_Handle)p;
@@ -141,10 +173,17 @@ connect_port(LV2_Handle const instance, const uint32_t port, void* const data)
   }
 }
 
+/* LV2 core: after activate() the output depends only on what comes after
+   it (Ardour re-activates a plugin whenever it flushes it). The engine
+   forgets every node's memory, voice and note, and settles edits in
+   flight; the patch, its parameters, macros and voice count stay. The host
+   never calls this while run() runs. */
 static void
 activate(LV2_Handle const instance)
 {
-  (void)instance;
+  AetherPlugin* const p = (AetherPlugin*)instance;
+  aether_engine_reset_rt(p->engine);
+  p->settle = true;
 }
 
 /* Run the engine over [begin, end) in sub-blocks of at most 64 frames, with
@@ -158,6 +197,12 @@ process_range(AetherPlugin* const p, const uint32_t begin, const uint32_t end)
                            : enabled > 0.5f ? AETHER_DECLICK_FRAMES
                                             : 0U;
   const float    scale   = 1.0f / (float)AETHER_DECLICK_FRAMES;
+  if (p->settle) {
+    /* The first frames after instantiate or activate: nothing to fade
+       from, so bypassed from the start means the input, bit for bit. */
+    p->bypass = target;
+    p->settle = false;
+  }
 
   for (uint32_t pos = begin; pos < end;) {
     const uint32_t n =
@@ -179,7 +224,11 @@ process_range(AetherPlugin* const p, const uint32_t begin, const uint32_t end)
                             p->out[1] ? p->out[1] + pos : scratch[1] };
     aether_engine_process(p->engine, in, out, n);
 
-    if (p->bypass != target || target != AETHER_DECLICK_FRAMES) {
+    if (!p->bypass && !target) {
+      /* Bypassed: the input, bit for bit (silence without one). */
+      memcpy(out[0], dry[0], n * sizeof(float));
+      memcpy(out[1], dry[1], n * sizeof(float));
+    } else if (p->bypass != target || target != AETHER_DECLICK_FRAMES) {
       for (uint32_t i = 0; i < n; ++i) {
         p->bypass += p->bypass < target;
         p->bypass -= p->bypass > target;
@@ -268,6 +317,7 @@ cleanup(LV2_Handle const instance)
   aether_ring_destroy(&p->replies);
   aether_engine_free(p->engine);
   pthread_mutex_destroy(&p->lock);
+  free(p->last_file);
   free(p->properties);
   free(p);
 }

@@ -10,6 +10,7 @@
 #include "uris.h"
 
 #include <lv2/atom/forge.h>
+#include <lv2/log/logger.h>
 #include <lv2/urid/urid.h>
 #include <lv2/worker/worker.h>
 
@@ -96,6 +97,7 @@ typedef struct {
   LV2_URID_Map*        map;
   LV2_URID_Unmap*      unmap;
   LV2_Worker_Schedule* schedule;
+  LV2_Log_Logger       logger; /**< log:log if given (never from run()) */
   AetherUris           uris;
   AetherPropertyName*  properties; /**< sorted by URID, for run() */
   uint32_t             n_properties;
@@ -112,9 +114,11 @@ typedef struct {
   LV2_Atom_Forge       forge;
   LV2_Atom_Forge_Frame notify_frame; /**< the open notify sequence */
   float                macro_last[AETHER_N_MACROS];
-  uint32_t             bypass;     /**< wet gain * AETHER_DECLICK_FRAMES */
-  bool                 collecting; /**< a COLLECT is scheduled */
-  uint32_t             edits_sent; /**< edits scheduled to the worker */
+  uint32_t             bypass;      /**< wet gain * AETHER_DECLICK_FRAMES */
+  bool                 settle;      /**< next run(): bypass jumps to its port */
+  bool                 enabled_bad; /**< a NaN on `enabled` was reported */
+  bool                 collecting;  /**< a COLLECT is scheduled */
+  uint32_t             edits_sent;  /**< edits scheduled to the worker */
   char*                to_free[AETHER_MAX_TO_FREE];
   uint32_t             n_to_free;
   char                 status[512]; /**< last status, for patch:Get */
@@ -125,6 +129,8 @@ typedef struct {
   _Atomic(uint32_t) edits_done; /**< edits the worker has finished */
   _Atomic(uint32_t) voices;     /**< the graph's voice count, for run() */
   AetherRing        replies;    /**< control -> audio: AetherReply */
+  char*             last_file;  /**< path of the last patchFile loaded */
+  bool              file_stale; /**< a state replaced that file's patch */
 } AetherPlugin;
 
 /* control.c: the control side (worker, state, instantiate) */
@@ -136,6 +142,15 @@ aether_plugin_load_text(AetherPlugin* p,
                         size_t        len,
                         const char*   filename,
                         AetherError*  err);
+
+/** True if `text` (`len` bytes) holds nothing but white space. */
+bool
+aether_plugin_text_blank(const char* text, size_t len);
+
+/** Remember `path` (NULL: none) as the file the patch came from; `stale`:
+    a restored state has replaced it since. Call with the lock held. */
+void
+aether_plugin_remember_file(AetherPlugin* p, const char* path, bool stale);
 
 /** Replace the patch with the patch file at `path`. */
 AetherStatus

@@ -6,6 +6,7 @@
 
 #include "plugin.h"
 
+#include <lv2/core/lv2_util.h>
 #include <lv2/state/state.h>
 
 #include <stdlib.h>
@@ -19,7 +20,6 @@ save(LV2_Handle const                instance,
      const LV2_Feature* const* const features)
 {
   (void)flags;
-  (void)features;
   AetherPlugin* const p = (AetherPlugin*)instance;
   if (!p->map) {
     return LV2_STATE_ERR_NO_FEATURE;
@@ -31,14 +31,101 @@ save(LV2_Handle const                instance,
   if (!text) {
     return LV2_STATE_ERR_UNKNOWN;
   }
-  const LV2_State_Status st = store(handle,
-                                    p->uris.ae_patch,
-                                    text,
-                                    strlen(text) + 1U,
-                                    p->uris.atom_String,
-                                    LV2_STATE_IS_POD | LV2_STATE_IS_PORTABLE);
+  LV2_State_Status st = store(handle,
+                              p->uris.ae_patch,
+                              text,
+                              strlen(text) + 1U,
+                              p->uris.atom_String,
+                              LV2_STATE_IS_POD | LV2_STATE_IS_PORTABLE);
   free(text);
+
+  /* The file the patch came from, only so that a host re-sending it after
+     restoring this state does not replace the state (see restore). */
+  pthread_mutex_lock(&p->lock);
+  char* const file = p->last_file ? strdup(p->last_file) : NULL;
+  pthread_mutex_unlock(&p->lock);
+  if (!st && file) {
+    LV2_State_Map_Path*  map_path  = NULL;
+    LV2_State_Free_Path* free_path = NULL;
+    lv2_features_query(features,
+                       LV2_STATE__mapPath,
+                       &map_path,
+                       false,
+                       LV2_STATE__freePath,
+                       &free_path,
+                       false,
+                       NULL);
+    char* const abstract =
+      map_path ? map_path->abstract_path(map_path->handle, file) : NULL;
+    const char* const path = abstract ? abstract : file;
+    st                     = store(handle,
+               p->uris.ae_patchFile,
+               path,
+               strlen(path) + 1U,
+               p->uris.atom_Path,
+               LV2_STATE_IS_POD);
+    if (abstract && free_path) {
+      free_path->free_path(free_path->handle, abstract);
+    } else {
+      free(abstract);
+    }
+  }
+  free(file);
   return st;
+}
+
+/* The patch text of a saved state, liberally: a string with or without its
+   terminating NUL (Carla gives strlen), never read past `size`. A NUL
+   inside is refused by the parser. */
+static bool
+saved_text(const AetherPlugin* const p,
+           const char* const         text,
+           const size_t              size,
+           const uint32_t            type,
+           size_t* const             len)
+{
+  if (type != p->uris.atom_String) {
+    return false;
+  }
+  *len = (size && text[size - 1U] == '\0') ? size - 1U : size;
+  return true;
+}
+
+/* The file the saved patch came from, made absolute again (malloc'ed). */
+static char*
+saved_file(const AetherPlugin* const         p,
+           const LV2_State_Retrieve_Function retrieve,
+           const LV2_State_Handle            handle,
+           const LV2_Feature* const* const   features)
+{
+  size_t      size  = 0;
+  uint32_t    type  = 0;
+  uint32_t    flags = 0;
+  const char* value =
+    (const char*)retrieve(handle, p->uris.ae_patchFile, &size, &type, &flags);
+  if (!value || type != p->uris.atom_Path || !size ||
+      value[size - 1U] != '\0' || strlen(value) != size - 1U) {
+    return NULL;
+  }
+  LV2_State_Map_Path*  map_path  = NULL;
+  LV2_State_Free_Path* free_path = NULL;
+  lv2_features_query(features,
+                     LV2_STATE__mapPath,
+                     &map_path,
+                     false,
+                     LV2_STATE__freePath,
+                     &free_path,
+                     false,
+                     NULL);
+  char* const absolute =
+    map_path ? map_path->absolute_path(map_path->handle, value) : NULL;
+  char* const copy = strdup(absolute ? absolute : value);
+  if (absolute && free_path) {
+    free_path->free_path(free_path->handle, absolute);
+  } else {
+    free(absolute);
+  }
+  return copy;
 }
 
 static LV2_State_Status
@@ -49,7 +136,6 @@ restore(LV2_Handle const                  instance,
         const LV2_Feature* const* const   features)
 {
   (void)flags;
-  (void)features;
   AetherPlugin* const p = (AetherPlugin*)instance;
   if (!p->map) {
     return LV2_STATE_ERR_NO_FEATURE;
@@ -63,26 +149,34 @@ restore(LV2_Handle const                  instance,
 
   /* A corrupt state keeps the running patch and says why. */
   AetherError      err;
-  LV2_State_Status st = LV2_STATE_SUCCESS;
+  LV2_State_Status st  = LV2_STATE_SUCCESS;
+  size_t           len = 0;
   aether_error_clear(&err);
   if (!text) {
     st = LV2_STATE_ERR_NO_PROPERTY;
     aether_error(&err, AETHER_ERR_NOT_FOUND, "the saved state has no patch");
-  } else if (type != p->uris.atom_String || !size || text[size - 1U] != '\0' ||
-             strlen(text) != size - 1U) {
+  } else if (!saved_text(p, text, size, type, &len)) {
     st = LV2_STATE_ERR_BAD_TYPE;
     aether_error(&err, AETHER_ERR_BAD_VALUE, "the saved patch is not a string");
-  } else if (aether_plugin_load_text(p, text, size - 1U, "state", &err)) {
+  } else if (aether_plugin_text_blank(text, len)) {
+    st = LV2_STATE_ERR_BAD_TYPE;
+    aether_error(&err, AETHER_ERR_BAD_VALUE, "the saved patch is empty");
+  } else if (aether_plugin_load_text(p, text, len, "state", &err)) {
     st = LV2_STATE_ERR_UNKNOWN;
   }
 
+  char* const file = st ? NULL : saved_file(p, retrieve, handle, features);
   pthread_mutex_lock(&p->lock);
   if (st) {
     aether_plugin_reply_status(p, 0U, "error: %s", err.message);
   } else {
-    aether_plugin_reply_status(p, AETHER_REPLY_CHANGED, "ok");
+    /* The host's own state coming back changes nothing the host does not
+       know: no StateChanged. A file the state replaced is stale. */
+    aether_plugin_remember_file(p, file ? file : p->last_file, true);
+    aether_plugin_reply_status(p, 0U, "ok");
   }
   pthread_mutex_unlock(&p->lock);
+  free(file);
   return st;
 }
 

@@ -188,6 +188,7 @@ const AetherNodeType aether_node_chorus = {
   .params    = chorus_params,
   .n_params  = CHORUS_N_PARAMS,
   .size      = sizeof(Chorus),
+  .stored    = 1U << CHORUS_IN,
   .init      = chorus_init,
   .cleanup   = chorus_cleanup,
   .reset     = chorus_reset,

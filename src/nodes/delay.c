@@ -329,6 +329,7 @@ const AetherNodeType aether_node_delay = {
   .n_params  = DELAY_N_PARAMS,
   .size      = sizeof(Delay),
   .flags     = AETHER_NODE_DELAY,
+  .stored    = 1U << DELAY_IN,
   .init      = delay_init,
   .cleanup   = delay_cleanup,
   .reset     = delay_reset,

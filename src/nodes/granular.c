@@ -295,6 +295,7 @@ const AetherNodeType aether_node_granular = {
   .params    = gran_params,
   .n_params  = GRAN_N_PARAMS,
   .size      = sizeof(Granular),
+  .stored    = 1U << GRAN_IN,
   .init      = gran_init,
   .cleanup   = gran_cleanup,
   .reset     = gran_reset,

@@ -316,6 +316,7 @@ const AetherNodeType aether_node_reverb = {
   .params    = reverb_params,
   .n_params  = REVERB_N_PARAMS,
   .size      = sizeof(Reverb),
+  .stored    = (1U << REVERB_LEFT) | (1U << REVERB_RIGHT),
   .init      = reverb_init,
   .cleanup   = reverb_cleanup,
   .reset     = reverb_reset,

@@ -5,6 +5,7 @@
 
 #include "patch_impl.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +42,9 @@ aether_patch_from_graph(const AetherGraph* const graph,
     }
     node.params_set = type->n_params >= 32U ? ~0U : (1U << type->n_params) - 1U;
     node.poly       = aether_graph_poly(graph, h);
+    if (aether_graph_position(graph, h, &node.x, &node.y)) {
+      node.layout_set = AETHER_PATCH_XY;
+    }
 
     for (uint32_t k = 0; k < type->n_inputs; ++k) {
       AetherHandle src;
@@ -349,6 +353,12 @@ edit(Apply* const a, AetherError* const err)
         (st = aether_graph_set_poly(graph, a->handles[i], node->poly, err))) {
       return st;
     }
+    if ((st = node->layout_set
+                ? aether_graph_set_position(
+                    graph, a->handles[i], node->x, node->y, err)
+                : aether_graph_clear_position(graph, a->handles[i], err))) {
+      return st;
+    }
   }
   if (aether_graph_voices(graph) != patch->voices &&
       (st = aether_graph_set_voices(graph, patch->voices, err))) {
@@ -559,6 +569,19 @@ aether_patch_put_node(AetherGraph* const           graph,
     }
   }
 
+  if (((node->layout_set & AETHER_PATCH_X) &&
+       !(fabs((double)node->x) <= AETHER_PATCH_MAX_COORD)) ||
+      ((node->layout_set & AETHER_PATCH_Y) &&
+       !(fabs((double)node->y) <= AETHER_PATCH_MAX_COORD))) {
+    return aether_error(err,
+                        AETHER_ERR_BAD_VALUE,
+                        "node \"%s\" (%s): a position must be from %g to %g",
+                        node->name,
+                        type->name,
+                        -AETHER_PATCH_MAX_COORD,
+                        AETHER_PATCH_MAX_COORD);
+  }
+
   /* Sources: existing nodes, or this node itself (a delay feeding back). */
   AetherHandle srcs[AETHER_MAX_INPUTS];
   uint32_t     outs[AETHER_MAX_INPUTS] = { 0 };
@@ -660,6 +683,20 @@ aether_patch_put_node(AetherGraph* const           graph,
   if (aether_graph_poly(graph, dst) != node->poly &&
       (st = aether_graph_set_poly(graph, dst, node->poly, err))) {
     return st;
+  }
+  if (node->layout_set) {
+    /* The coordinates given; one not given stays as it was. */
+    float x = 0.0f;
+    float y = 0.0f;
+    aether_graph_position(graph, dst, &x, &y);
+    if ((st = aether_graph_set_position(
+           graph,
+           dst,
+           (node->layout_set & AETHER_PATCH_X) ? node->x : x,
+           (node->layout_set & AETHER_PATCH_Y) ? node->y : y,
+           err))) {
+      return st;
+    }
   }
   return AETHER_SUCCESS;
 }

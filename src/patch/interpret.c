@@ -227,6 +227,18 @@ read_node(Interp* const r, AetherPatch* const patch, const uint32_t s)
       return st;
     }
   }
+  if (node.layout_set && node.layout_set != AETHER_PATCH_XY) {
+    return patch_error(r->err,
+                       AETHER_ERR_BAD_ARG,
+                       r->file,
+                       decl->pos,
+                       "node \"%s\" (%s): ae:%s without ae:%s (a position "
+                       "needs both)",
+                       node.name,
+                       node.type->name,
+                       node.layout_set == AETHER_PATCH_X ? "x" : "y",
+                       node.layout_set == AETHER_PATCH_X ? "y" : "x");
+  }
   return aether_patch_add_node(patch, &node, r->err);
 }
 

@@ -717,6 +717,51 @@ patch_node_set_poly_at(AetherPatchNode* const        node,
   return AETHER_SUCCESS;
 }
 
+/* `ae:x` or `ae:y` (`bit`): the node's position in the editor. */
+static AetherStatus
+set_coord(AetherPatchNode* const        node,
+          const uint32_t                bit,
+          const AetherPatchValue* const value,
+          const char* const             file,
+          const AetherPatchPos          prop_pos,
+          const AetherPatchPos          pos,
+          AetherError* const            err)
+{
+  const char* const name = bit == AETHER_PATCH_X ? "x" : "y";
+  char              v_text[PATCH_DESCRIBE_SIZE];
+  if (node->layout_set & bit) {
+    return given_twice(node, name, file, prop_pos, err);
+  }
+  if (value->kind != AETHER_PATCH_NUMBER) {
+    return patch_error(err,
+                       AETHER_ERR_BAD_VALUE,
+                       file,
+                       pos,
+                       "node \"%s\" (%s): ae:%s needs a number, not %s",
+                       node->name,
+                       node->type->name,
+                       name,
+                       patch_describe(v_text, sizeof(v_text), value));
+  }
+  const double d = value->number;
+  if (!(d >= -AETHER_PATCH_MAX_COORD && d <= AETHER_PATCH_MAX_COORD)) {
+    return patch_error(err,
+                       AETHER_ERR_BAD_VALUE,
+                       file,
+                       pos,
+                       "node \"%s\" (%s): ae:%s %g is out of range (%g to %g)",
+                       node->name,
+                       node->type->name,
+                       name,
+                       d,
+                       -AETHER_PATCH_MAX_COORD,
+                       AETHER_PATCH_MAX_COORD);
+  }
+  *(bit == AETHER_PATCH_X ? &node->x : &node->y) = (float)d;
+  node->layout_set |= bit;
+  return AETHER_SUCCESS;
+}
+
 typedef struct {
   const AetherNodeType* type;
 } PropCandidates;
@@ -757,6 +802,16 @@ patch_node_set_at(AetherPatchNode* const        node,
                        "not a parameter or an input",
                        node->name,
                        node->type->name);
+  }
+
+  if (name != property && (!strcmp(name, "x") || !strcmp(name, "y"))) {
+    return set_coord(node,
+                     name[0] == 'x' ? AETHER_PATCH_X : AETHER_PATCH_Y,
+                     value,
+                     file,
+                     prop_pos,
+                     pos,
+                     err);
   }
 
   const int p = aether_node_type_param_index(node->type, name);
@@ -834,7 +889,9 @@ nodes_equal(const AetherPatch* const     pa,
             const AetherPatchNode* const b)
 {
   if (a->type != b->type || a->poly != b->poly ||
-      a->inputs_set != b->inputs_set) {
+      a->inputs_set != b->inputs_set || a->layout_set != b->layout_set ||
+      ((a->layout_set & AETHER_PATCH_X) && a->x != b->x) ||
+      ((a->layout_set & AETHER_PATCH_Y) && a->y != b->y)) {
     return false;
   }
   for (uint32_t i = 0; i < a->type->n_params; ++i) {

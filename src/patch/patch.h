@@ -45,9 +45,21 @@ typedef struct {
   AetherPatchPos pos;                     /**< where the input is given */
 } AetherPatchInput;
 
+/** Largest magnitude of a node position (`ae:x`, `ae:y`). */
+#define AETHER_PATCH_MAX_COORD 1000000.0
+
+/** `layout_set` bits of a node: which of its position's coordinates are
+    given. */
+typedef enum {
+  AETHER_PATCH_X  = 1U << 0U, /**< `ae:x` given */
+  AETHER_PATCH_Y  = 1U << 1U, /**< `ae:y` given */
+  AETHER_PATCH_XY = AETHER_PATCH_X | AETHER_PATCH_Y,
+} AetherPatchLayoutBits;
+
 /** One node of a patch description. Parameters not given hold their
     defaults; inputs not given are unconnected; a node is shared (runs once)
-    unless `poly` is set. */
+    unless `poly` is set. Its position in the editor (`ae:x`, `ae:y`) is
+    data for the editor only: it changes nothing in the sound. */
 typedef struct {
   char                  name[AETHER_MAX_NAME]; /**< [A-Za-z0-9_-]{1,63} */
   const AetherNodeType* type;                  /**< registry type */
@@ -56,8 +68,11 @@ typedef struct {
   float                 params[AETHER_MAX_PARAMS]; /**< values (defaults) */
   AetherPatchInput      inputs[AETHER_MAX_INPUTS]; /**< valid if inputs_set */
   AetherPatchPos        pos;                       /**< where the type is */
-  bool                  poly;     /**< per voice (`ae:poly true`) */
-  bool                  poly_set; /**< `ae:poly` given (reading only) */
+  bool                  poly;       /**< per voice (`ae:poly true`) */
+  bool                  poly_set;   /**< `ae:poly` given (reading only) */
+  float                 x;          /**< position (`ae:x`), if given */
+  float                 y;          /**< position (`ae:y`), if given */
+  uint32_t              layout_set; /**< AetherPatchLayoutBits given */
 } AetherPatchNode;
 
 /** A host macro (ports macro1..macro8) driving one node parameter. */
@@ -197,8 +212,8 @@ aether_patch_validate(const AetherPatch* patch, AetherError* err);
 
 /** True if two descriptions describe the same graph: the same voice count,
     the same nodes (by name) of the same types, per voice or shared alike,
-    with the same parameter values and connections, and the same macro and
-    controller mappings in any order. */
+    with the same parameter values, connections and positions, and the same
+    macro and controller mappings in any order. */
 bool
 aether_patch_equal(const AetherPatch* a, const AetherPatch* b);
 
@@ -219,9 +234,11 @@ aether_patch_node_init(AetherPatchNode* node,
     has such a parameter, else an input if it has such an input. Parameters
     take numbers, or for enums a choice IRI (urn:aether:saw) or string
     ("saw"); inputs take a node IRI (urn:aether:node:NAME or
-    urn:aether:node:NAME.OUTPUT). A property given twice is refused. On
-    success exactly one bit of `params_set` or `inputs_set` is new: `ae:poly`
-    is refused here (AETHER_ERR_BAD_PARAM), see aether_patch_node_set_poly(). */
+    urn:aether:node:NAME.OUTPUT). `ae:x` and `ae:y`, the node's position in
+    the editor, take a number of magnitude at most AETHER_PATCH_MAX_COORD.
+    A property given twice is refused. On success exactly one bit of
+    `params_set`, `inputs_set` or `layout_set` is new: `ae:poly` is refused
+    here (AETHER_ERR_BAD_PARAM), see aether_patch_node_set_poly(). */
 AetherStatus
 aether_patch_node_set(AetherPatchNode*        node,
                       const char*             property,
@@ -249,7 +266,10 @@ aether_patch_parse(const char*   text,
                    AetherError*  err);
 
 /** Read, parse and validate the patch file at `path` (a regular file of at
-    most AETHER_PATCH_MAX_SIZE bytes). */
+    most AETHER_PATCH_MAX_SIZE bytes), a plain path or a local `file://` URI
+    (`file:///abs/path` or `file://localhost/abs/path`, percent-decoded).
+    Never blocks on a FIFO or a device: anything but a regular file is
+    refused before it is read. */
 AetherStatus
 aether_patch_read_file(const char* path, AetherPatch** out, AetherError* err);
 
@@ -284,8 +304,9 @@ aether_patch_write(const AetherGraph* graph, char** text, AetherError* err);
     removed or added; every parameter is set (defaults where the patch gives
     none), every input, macro and controller mapping, per-voice flag and the
     voice count are made as described (mappings the patch does not have are
-    unmapped). Everything is checked before the graph is touched: on any
-    error the graph is unchanged. */
+    unmapped), and so are the nodes' positions (none where the patch gives
+    none). Everything is checked before the graph is touched: on any error
+    the graph is unchanged. */
 AetherStatus
 aether_patch_apply(const AetherPatch* patch,
                    AetherGraph*       graph,
@@ -294,8 +315,9 @@ aether_patch_apply(const AetherPatch* patch,
 /** Put one node into `graph`: add it, or update the node of that name
     (which must have the same type), so that its parameters, inputs and
     per-voice flag are exactly as described (defaults, unconnected, shared
-    where not given). Checked whole first, including cycles: on error the
-    graph is unchanged. */
+    where not given). The coordinates of its position that are given are
+    set; one not given is kept (0 for a node that had no position). Checked
+    whole first, including cycles: on error the graph is unchanged. */
 AetherStatus
 aether_patch_put_node(AetherGraph*           graph,
                       const AetherPatchNode* node,

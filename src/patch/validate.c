@@ -44,6 +44,25 @@ resolve_inputs(const AetherPatch* const patch,
     }
   }
 
+  /* The position: both coordinates or none, each a number in range. */
+  const double x = (double)node->x;
+  const double y = (double)node->y;
+  if (node->layout_set &&
+      (node->layout_set != AETHER_PATCH_XY ||
+       !(x >= -AETHER_PATCH_MAX_COORD && x <= AETHER_PATCH_MAX_COORD) ||
+       !(y >= -AETHER_PATCH_MAX_COORD && y <= AETHER_PATCH_MAX_COORD))) {
+    return patch_error(err,
+                       AETHER_ERR_BAD_VALUE,
+                       file,
+                       node->pos,
+                       "node \"%s\" (%s): a position needs ae:x and ae:y, "
+                       "each from %g to %g",
+                       node->name,
+                       type->name,
+                       -AETHER_PATCH_MAX_COORD,
+                       AETHER_PATCH_MAX_COORD);
+  }
+
   for (uint32_t k = 0; k < AETHER_MAX_INPUTS; ++k) {
     res->src[(size_t)i * AETHER_MAX_INPUTS + k] = PATCH_NONE;
     res->out[(size_t)i * AETHER_MAX_INPUTS + k] = 0;

@@ -7,8 +7,8 @@
    merged, and it is written once. The registry is checked on the way: every
    name must be a Turtle local name of [A-Za-z0-9_-] not starting with '-',
    no type may have a parameter and an input of the same name (the reader
-   tells them apart by name), and none may use "poly" (the node property
-   ae:poly). */
+   tells them apart by name), and none may use "poly", "x" or "y" (the
+   properties ae:poly, ae:x and ae:y of every node). */
 
 #include "buf.h"
 #include "patch_impl.h"
@@ -149,8 +149,8 @@ add_core(Vocab* const v)
       "of A-Z a-z 0-9 _ -, with exactly one type (a subclass of ae:Node), "
       "its parameters as properties with numbers or choices, its inputs "
       "as properties naming a node output: node:NAME for the source's first "
-      "output or node:NAME.OUTPUT for another, and ae:poly true if it runs "
-      "once per voice." },
+      "output or node:NAME.OUTPUT for another, ae:poly true if it runs "
+      "once per voice, and its position in the editor (ae:x, ae:y)." },
     { "MacroMapping",
       SECTION_CLASSES,
       ROLE_CLASS,
@@ -207,6 +207,21 @@ add_core(Vocab* const v)
       "per-voice node reads the same voice, and reading a shared node reads "
       "its one signal; a shared node reading a per-voice node reads the sum "
       "of all voices. A per-voice ae:MidiNote plays the note of its voice." },
+    { "x",
+      SECTION_PROPERTIES,
+      ROLE_PROPERTY,
+      "x position",
+      "Node: the horizontal position of the node's box in the editor, a "
+      "number from -1000000 to 1000000 (growing to the right), given "
+      "together with ae:y. Layout only: it changes nothing in the sound. A "
+      "node without a position is placed by the editor's automatic layout." },
+    { "y",
+      SECTION_PROPERTIES,
+      ROLE_PROPERTY,
+      "y position",
+      "Node: the vertical position of the node's box in the editor, a number "
+      "from -1000000 to 1000000 (growing downwards), given together with "
+      "ae:x. Layout only: it changes nothing in the sound." },
     { "macro",
       SECTION_PROPERTIES,
       ROLE_PROPERTY,
@@ -376,13 +391,18 @@ check_type(Vocab* const v, const AetherNodeType* const t)
                         "registry: %s has too many parameters or ports",
                         t->name);
   }
-  if (aether_node_type_param_index(t, "poly") >= 0 ||
-      aether_node_type_input_index(t, "poly") >= 0) {
-    return aether_error(v->err,
-                        AETHER_ERR_BAD_ARG,
-                        "registry: %s may not have a parameter or input "
-                        "called \"poly\" (ae:poly marks per-voice nodes)",
-                        t->name);
+  static const char* const reserved[] = { "poly", "x", "y" };
+  for (size_t r = 0; r < sizeof(reserved) / sizeof(reserved[0]); ++r) {
+    if (aether_node_type_param_index(t, reserved[r]) >= 0 ||
+        aether_node_type_input_index(t, reserved[r]) >= 0) {
+      return aether_error(v->err,
+                          AETHER_ERR_BAD_ARG,
+                          "registry: %s may not have a parameter or input "
+                          "called \"%s\" (ae:poly, ae:x and ae:y are "
+                          "properties of every node)",
+                          t->name,
+                          reserved[r]);
+    }
   }
   for (uint32_t p = 0; p < t->n_params; ++p) {
     const AetherParamDesc* const d = &t->params[p];

@@ -12,10 +12,12 @@
    when above 1, macro mappings sorted by macro, node and parameter, MIDI
    controller mappings sorted by controller, channel, node and parameter,
    each mapping with every property but a controller's channel 0), then
-   every node sorted by name with `ae:poly true` if it runs per voice, all
-   its parameters in registry order (defaults too: a saved patch keeps its
-   sound if a default changes) and then its connected inputs in registry
-   order. Tabs indent, as serd does.
+   every node sorted by name with `ae:poly true` if it runs per voice, its
+   position `ae:x` and `ae:y` if it has one, all its parameters in registry
+   order (defaults too: a saved patch keeps its sound if a default changes)
+   and then its connected inputs in registry order. Tabs indent, as serd
+   does. A node without a position is written exactly as before positions
+   existed.
 
    ae:voices 1, ae:poly false and a controller's ae:channel 0 are left out:
    they are the format's own defaults (no polyphony, every channel), not the
@@ -87,6 +89,12 @@ put_node(PatchBuf* const            b,
   patch_buf_puts(b, type->name);
   if (node->poly) {
     patch_buf_puts(b, " ;\n\tae:poly true");
+  }
+  if (node->layout_set == AETHER_PATCH_XY) {
+    patch_buf_puts(b, " ;\n\tae:x ");
+    patch_buf_put_float(b, node->x);
+    patch_buf_puts(b, " ;\n\tae:y ");
+    patch_buf_put_float(b, node->y);
   }
   for (uint32_t p = 0; p < type->n_params; ++p) {
     put_param(b, &type->params[p], node->params[p]);

@@ -15,8 +15,10 @@ lv2features_init(Lv2Features* const         features,
   features->unmap    = (LV2_Feature){ LV2_URID__unmap, unmap };
   features->schedule = (LV2_Feature){ LV2_WORKER__schedule, schedule };
   uint32_t n         = 0;
-  if (map && unmap) {
+  if (map) {
     features->list[n++] = &features->map;
+  }
+  if (map && unmap) {
     features->list[n++] = &features->unmap;
   }
   if (schedule) {

@@ -126,9 +126,10 @@ audio_thread(void* const arg)
   for (int i = 0; i < 64; ++i) {
     in_l[i] = in_r[i] = (float)i / 64.0f;
   }
-  const float* const   in[2]      = { in_l, in_r };
-  float* const         out[2]     = { left, right };
-  static const uint8_t note_on[3] = { 0x90, 60, 100 };
+  const float* const   in[2]        = { in_l, in_r };
+  float* const         out[2]       = { left, right };
+  static const uint8_t note_on[3]   = { 0x90, 60, 100 };
+  static const uint8_t mod_wheel[3] = { 0xB0, 1, 64 };
 
   rt.set_audio(1);
   while (!atomic_load(&s->stop) || atomic_load(&s->blocks) < 2000) {
@@ -138,6 +139,11 @@ audio_thread(void* const arg)
       s->engine, (seed >> 8U) % 8U, (float)(seed >> 24U) / 255.0f);
     aether_engine_set_param_rt(s->engine, "g0", "gain", 0.5f);
     aether_engine_push_midi_rt(s->engine, note_on, 3);
+    aether_engine_push_midi_rt(s->engine, mod_wheel, 3);
+    if ((seed >> 4U) % 97U == 0) {
+      aether_engine_reset_rt(s->engine); /* as the plugin's activate() */
+    }
+    (void)aether_engine_settled_rt(s->engine);
     aether_engine_process(s->engine, in, out, n);
     atomic_fetch_add(&s->blocks, 1);
   }
@@ -160,6 +166,8 @@ test_edits_while_audio_runs_never_trip_the_trap(void** state)
   AetherHandle       out;
   assert_int_equal(aether_graph_add(g, &test_ramp, "src", &src, &err), 0);
   assert_int_equal(aether_graph_add(g, &test_out, "out", &out, &err), 0);
+  const AetherCcMap wheel = { 1, 0, src, 0, 0.0f, 1.0f, AETHER_CURVE_LINEAR };
+  assert_int_equal(aether_graph_map_cc(g, &wheel, &err), 0);
   assert_int_equal(aether_engine_commit(s.engine, &err), AETHER_SUCCESS);
 
   rt.reset();
@@ -297,7 +305,12 @@ test_dense_midi_and_voice_changes_never_trip_the_trap(void** state)
       sched_yield();
     }
     assert_int_equal(st, AETHER_SUCCESS);
-    aether_engine_collect(s.engine);
+    /* Each voice count plays before the next (a newer edit may replace
+       one still waiting for its fade: then this one would never swap). */
+    while (aether_engine_collect(s.engine),
+           aether_engine_n_in_flight(s.engine) > 1U) {
+      sched_yield();
+    }
   }
   atomic_store(&s.stop, 1);
   pthread_join(thread, NULL);

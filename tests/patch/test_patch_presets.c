@@ -5,7 +5,12 @@
    - the output is finite, audible (peak above -30 dBFS) and never clips
      (peak below 0 dBFS) with the macros at the host's defaults, all at 0,
      all at 1, and each mapped macro at either end; at the host's defaults
-     the peak lies between -9 and -0.5 dBFS;
+     the peak lies between -9 and -1 dBFS;
+   - headroom at the host's default macros: an effect keeps a -6 dBFS input
+     (the track, a sine held on any semitone from 55 Hz to 3.5 kHz, noise
+     and a sine) at or below -1 dBFS peak, an instrument a four-note chord
+     at velocity 100 (and the phrase), so that a fixed-point bus after the
+     plugin does not clip;
    - every preset maps macros 1 to 4, and moving any mapped macro from 0 to
      1 changes the output by more than -20 dB of its level;
    - every MIDI controller a preset maps (ae:controller) is named in its
@@ -54,9 +59,13 @@
 #define MAX_EVENTS 64U
 
 /* The host's default macro values: the plugin's macro ports default to 0
-   in the effect and 0.5 in the instrument (scripts/bundle.py). */
+   in the effect and 0.5 in the instrument (aether.lv2/aether.ttl). */
 #define FX_MACRO_DEFAULT 0.0f
 #define SYNTH_MACRO_DEFAULT 0.5f
+
+/* The highest peak allowed at the default macros, in dBFS: room for a
+   fixed-point bus after the plugin. */
+#define HEADROOM_DBFS (-1.0)
 
 #define TRACK_SECONDS 4.0  /* the effects' input */
 #define PHRASE_SECONDS 3.5 /* the instruments' phrase and its tail */
@@ -222,6 +231,57 @@ make_track(const double rate)
     track.right[i] *= scale;
   }
   return track;
+}
+
+/* Scale `s` to peak at -6 dBFS, as the track does. */
+static void
+stereo_normalize(Stereo* const s)
+{
+  const float scale = (float)(0.5 / stereo_peak(s));
+  for (uint32_t i = 0; i < s->n; ++i) {
+    s->left[i] *= scale;
+    s->right[i] *= scale;
+  }
+}
+
+/* The steady tones of the effects' headroom test: every semitone from A1
+   (55 Hz) to A7 (3520 Hz), as a held note may fall on an effect's
+   resonance (a formant, a reverb's mode). */
+#define N_TONES 73U
+
+static double
+tone_hz(const uint32_t k)
+{
+  return 55.0 * pow(2.0, k / 12.0);
+}
+
+/* A steady test signal for the effects' headroom, TRACK_SECONDS long at
+   -6 dBFS peak, with a 5 ms fade in so that no click starts it: tone `k`
+   (0 .. N_TONES - 1), a sine centred (the same on both sides), or for
+   N_TONES white noise (its own on each side) plus a sine (220 Hz left,
+   330 Hz right), each at half the level. */
+static Stereo
+make_steady(const double rate, const uint32_t k)
+{
+  const uint32_t n    = (uint32_t)(TRACK_SECONDS * rate);
+  const double   hz   = tone_hz(k);
+  Stereo         s    = stereo_new(n);
+  uint32_t       seed = 777U;
+  for (uint32_t i = 0; i < n; ++i) {
+    const double t    = (double)i / rate;
+    const double fade = fmin(1.0, t / 0.005);
+    if (k < N_TONES) {
+      s.left[i]  = (float)(fade * sin(2.0 * M_PI * hz * t));
+      s.right[i] = s.left[i];
+    } else {
+      const double l = (double)(lcg(&seed) >> 8U) / 8388608.0 - 1.0;
+      const double r = (double)(lcg(&seed) >> 8U) / 8388608.0 - 1.0;
+      s.left[i]      = (float)(fade * (l + sin(2.0 * M_PI * 220.0 * t)));
+      s.right[i]     = (float)(fade * (r + sin(2.0 * M_PI * 330.0 * t)));
+    }
+  }
+  stereo_normalize(&s);
+  return s;
 }
 
 static uint32_t
@@ -689,8 +749,8 @@ test_levels_and_macros(void** state)
            p->file,
            peak,
            db(stereo_rms(base)));
-    if (peak < -9.0 || peak > -0.5) {
-      fail_msg("%s: peak %.1f dBFS at the default macros (want -9 .. -0.5)",
+    if (peak < -9.0 || peak > HEADROOM_DBFS) {
+      fail_msg("%s: peak %.1f dBFS at the default macros (want -9 .. -1)",
                p->file,
                peak);
     }
@@ -741,6 +801,72 @@ test_levels_and_macros(void** state)
       }
       stereo_free(&ends[0]);
       stereo_free(&ends[1]);
+    }
+  }
+}
+
+/* Fail unless `out` peaks at or below HEADROOM_DBFS. */
+static void
+check_headroom(const Preset* const preset,
+               const Stereo* const out,
+               const char* const   what)
+{
+  const double peak = db(stereo_peak(out));
+  printf("%-28s headroom, %s: peak %6.2f dBFS\n", preset->file, what, peak);
+  if (peak > HEADROOM_DBFS) {
+    fail_msg("%s: %s peaks at %.1f dBFS at the default macros (at most "
+             "%.0f: a fixed-point bus would clip)",
+             preset->file,
+             what,
+             peak,
+             HEADROOM_DBFS);
+  }
+}
+
+/* At the host's default macros, an effect keeps each -6 dBFS input and an
+   instrument a chord at velocity 100 below -1 dBFS. */
+static void
+test_headroom(void** state)
+{
+  (void)state;
+  /* A minor seventh, A2 to G4, held for 2 s, then its release. */
+  static const uint8_t chord[4] = { 45, 60, 64, 67 };
+
+  for (uint32_t i = 0; i < n_presets; ++i) {
+    Preset* const p = &presets[i];
+    float         macros[AETHER_N_MACROS];
+    for (uint32_t m = 0; m < AETHER_N_MACROS; ++m) {
+      macros[m] = default_macro(p);
+    }
+    check_headroom(p, usual(p), p->synth ? "the phrase" : "the track");
+
+    if (p->synth) {
+      Event    events[MAX_EVENTS];
+      uint32_t n = 0;
+      for (uint32_t k = 0; k < 4U; ++k) {
+        n = add_event(events, n, 0.0, RATE, 0x90, chord[k], 100);
+        n = add_event(events, n, 2.0, RATE, 0x80, chord[k], 0);
+      }
+      Stereo out = stereo_new((uint32_t)(PHRASE_SECONDS * RATE));
+      render(p, RATE, macros, NULL, events, n, &out);
+      check_headroom(p, &out, "a chord at velocity 100");
+      stereo_free(&out);
+      continue;
+    }
+
+    for (uint32_t k = 0; k <= N_TONES; ++k) {
+      Stereo in = make_steady(RATE, k);
+      char   what[64];
+      if (k < N_TONES) {
+        snprintf(what, sizeof(what), "a %.0f Hz tone", tone_hz(k));
+      } else {
+        snprintf(what, sizeof(what), "noise and a sine");
+      }
+      Stereo out = stereo_new(in.n);
+      render(p, RATE, macros, &in, NULL, 0, &out);
+      check_headroom(p, &out, what);
+      stereo_free(&in);
+      stereo_free(&out);
     }
   }
 }
@@ -1038,6 +1164,7 @@ main(int argc, char** argv)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_the_library),
     cmocka_unit_test(test_levels_and_macros),
+    cmocka_unit_test(test_headroom),
     cmocka_unit_test(test_controllers),
     cmocka_unit_test(test_effects_are_stereo),
     cmocka_unit_test(test_ping_pong_bounces),

@@ -266,12 +266,21 @@ rhost_instance(RHost* const host)
 /* Worker */
 
 static LV2_Worker_Status
+respond(LV2_Worker_Respond_Handle handle, uint32_t size, const void* data);
+
+static LV2_Worker_Status
 schedule_work(LV2_Worker_Schedule_Handle handle,
               const uint32_t             size,
               const void* const          data)
 {
   RHost* const host = (RHost*)handle;
   plant(host, RHOST_PLANT_SCHEDULE);
+  if (host->options.sync_worker) {
+    /* Like an offline (freewheeling) host: the work is done inside the
+       call, the response delivered at the start of the next cycle. */
+    return host->worker->work(
+      lilv_instance_get_handle(host->instance), respond, host, size, data);
+  }
   if (atomic_load(&host->n_jobs) >= host->options.worker_jobs ||
       size > host->options.worker_bytes ||
       !ring_write(&host->jobs, &size, sizeof(size), data, size)) {
@@ -420,9 +429,10 @@ rhost_new(const RHostOptions* const options)
   host->plugin          = pl;
   lv2urid_init_uris(&host->uris, lv2urid_as_map(urids()));
 
-  LV2_URID_Map* const   map   = o->no_map ? NULL : lv2urid_as_map(urids());
-  LV2_URID_Unmap* const unmap = o->no_map ? NULL : lv2urid_as_unmap(urids());
-  host->schedule              = (LV2_Worker_Schedule){ host, schedule_work };
+  LV2_URID_Map* const   map = o->no_map ? NULL : lv2urid_as_map(urids());
+  LV2_URID_Unmap* const unmap =
+    (o->no_map || o->no_unmap) ? NULL : lv2urid_as_unmap(urids());
+  host->schedule         = (LV2_Worker_Schedule){ host, schedule_work };
   host->restore_schedule = (LV2_Worker_Schedule){ host, restore_schedule_work };
   lv2features_init(
     &host->features, map, unmap, o->no_worker ? NULL : &host->schedule);

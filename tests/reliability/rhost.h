@@ -41,8 +41,10 @@ typedef struct {
   const char* uri;              /**< plugin URI (required) */
   double      rate;             /**< sample rate (48000) */
   bool        no_map;           /**< offer no urid:map / urid:unmap */
+  bool        no_unmap;         /**< offer urid:map but not urid:unmap */
   bool        no_worker;        /**< offer no work:schedule */
   bool        threaded_worker;  /**< run the worker on its own thread */
+  bool        sync_worker;      /**< run work() inside schedule_work() */
   uint32_t    worker_jobs;      /**< work queue capacity in messages (256) */
   uint32_t    worker_bytes;     /**< work queue capacity in bytes (1 MiB) */
   uint32_t    control_bytes;    /**< control port buffer (64 KiB) */

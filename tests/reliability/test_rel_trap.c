@@ -420,6 +420,43 @@ test_blowup_and_null_ports(void** state)
   assert_no_hits("blow-up, NULL ports, 0 frames");
 }
 
+/* Ardour flushes a plugin by deactivate() + activate() on its audio
+   thread: the reset (edits in flight taken, voices freed) must not
+   allocate, lock or wait either. */
+static void
+test_activate_on_the_audio_thread(void** state)
+{
+  (void)state;
+  static const char* const uris[] = { REL_FX, REL_SYNTH };
+  for (uint32_t u = 0; u < 2U; ++u) {
+    RHost* const host = new_host(uris[u]);
+    RHostMsg     msg;
+    uint8_t      buf[8192];
+    rhost_msg_init(host, &msg, buf, sizeof(buf));
+    for (uint32_t round = 0; round < 8U; ++round) {
+      const uint8_t note[3] = { 0x90, (uint8_t)(60U + round), 100 };
+      rhost_post(host, 0, rhost_msg_midi(&msg, note, 3));
+      rhost_post(host,
+                 0,
+                 rhost_msg_set_string(&msg,
+                                      "urn:aether:patch",
+                                      blowup_patch,
+                                      (uint32_t)strlen(blowup_patch),
+                                      false));
+      rhost_render(host, in2, out2, 1024, 256);
+      rhost_idle(host); /* an edit waits for the audio thread */
+      LilvInstance* const inst = rhost_instance(host);
+      rt.set_audio(1);
+      lilv_instance_deactivate(inst);
+      lilv_instance_activate(inst);
+      rt.set_audio(0);
+      rhost_render(host, in2, out2, 1024, 256);
+    }
+    rhost_free(host);
+  }
+  assert_no_hits("deactivate + activate with edits in flight");
+}
+
 static void
 test_planted_allocations_trip_the_trap(void** state)
 {
@@ -469,6 +506,7 @@ main(void)
     cmocka_unit_test_setup(test_state_restore_while_audio_runs, setup),
     cmocka_unit_test_setup(test_worker_queue_full, setup),
     cmocka_unit_test_setup(test_blowup_and_null_ports, setup),
+    cmocka_unit_test_setup(test_activate_on_the_audio_thread, setup),
   };
   const int failed = cmocka_run_group_tests(tests, NULL, NULL);
   rhost_world_free();

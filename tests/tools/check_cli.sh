@@ -163,7 +163,7 @@ node:square a ae:Math ; ae:op ae:multiply ; ae:a node:echo ; ae:b node:echo .
 node:out a ae:AudioOut ; ae:left node:square .
 EOF2
 expect 0 "$aether" render -i sine.wav --patch blowup.ttl -o blowup.wav
-contains err.txt "aether render: the plugin reported: warning: the patch produced a non-finite signal; its nodes were reset"
+contains err.txt "aether render: the plugin reported: warning: the patch produced a non-finite or runaway signal; its nodes were reset"
 
 # render: usage errors (exit 2)
 expect 2 "$aether" render --notes C4:0:1
