@@ -697,6 +697,7 @@ aether_plugin_edit(AetherPlugin* const p, const LV2_Atom_Object* const obj)
 
   pthread_mutex_lock(&p->lock);
   aether_engine_collect(p->engine); /* sets made on audio before this edit */
+  aether_plugin_free_spent(p);
   const AetherStatus st = edit(p, obj, &changed, &err);
   if (st) {
     aether_plugin_reply_status(p, 0U, "error: %s", err.message);

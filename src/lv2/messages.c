@@ -160,14 +160,9 @@ aether_messages_begin(AetherPlugin* const p)
     }
   }
 
-  /* Texts waiting to be freed go back to the worker first. */
-  for (uint32_t i = 0; i < p->n_to_free;) {
-    if (p->schedule && aether_plugin_schedule(
-                         p, AETHER_WORK_FREE, &p->to_free[i], sizeof(char*))) {
-      p->to_free[i] = p->to_free[--p->n_to_free];
-    } else {
-      ++i;
-    }
+  /* Texts waiting to be freed go back to the control side first. */
+  while (p->n_to_free && aether_ring_push(&p->spent, &p->to_free[0])) {
+    p->to_free[0] = p->to_free[--p->n_to_free];
   }
 
   /* Forward replies while there is room to give their texts back. */
@@ -240,7 +235,8 @@ aether_messages_end(AetherPlugin* const p)
   }
 
   if (p->schedule && !p->collecting &&
-      aether_engine_wants_collect_rt(p->engine)) {
+      (aether_engine_wants_collect_rt(p->engine) ||
+       aether_ring_count(&p->spent))) {
     p->collecting = aether_plugin_schedule(p, AETHER_WORK_COLLECT, NULL, 0);
   }
   if (notify_open(p)) {

@@ -108,10 +108,14 @@ instantiate(const LV2_Descriptor* const     descriptor,
   if (pthread_mutex_init(&p->lock, NULL) ||
       aether_ring_init(
         &p->replies, AETHER_REPLY_CAPACITY, sizeof(AetherReply)) ||
+      aether_ring_init(&p->spent, AETHER_REPLY_CAPACITY, sizeof(char*)) ||
       !(p->engine = aether_engine_new(rate))) {
     lv2_log_error(&logger, "%s: out of memory\n", descriptor->URI);
     if (p->replies.data) {
       aether_ring_destroy(&p->replies);
+    }
+    if (p->spent.data) {
+      aether_ring_destroy(&p->spent);
     }
     aether_engine_free(p->engine);
     free(p->properties);
@@ -314,7 +318,9 @@ cleanup(LV2_Handle const instance)
   for (uint32_t i = 0; i < p->n_to_free; ++i) {
     free(p->to_free[i]);
   }
+  aether_plugin_free_spent(p);
   aether_ring_destroy(&p->replies);
+  aether_ring_destroy(&p->spent);
   aether_engine_free(p->engine);
   pthread_mutex_destroy(&p->lock);
   free(p->last_file);

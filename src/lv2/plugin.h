@@ -65,7 +65,6 @@ typedef struct {
 typedef enum {
   AETHER_WORK_EDIT    = 0,          /**< the message is an LV2_Atom */
   AETHER_WORK_COLLECT = 0x4AE70001, /**< take back what audio is done with */
-  AETHER_WORK_FREE    = 0x4AE70002, /**< payload: a char* to free */
   AETHER_WORK_EXPLAIN = 0x4AE70003, /**< payload: AetherBadValue */
 } AetherWorkKind;
 
@@ -82,7 +81,7 @@ typedef struct {
   float value;
 } AetherBadValue;
 
-/** Texts the audio thread holds until the worker can free them. */
+/** Texts the audio thread holds while the `spent` ring is full. */
 #define AETHER_MAX_TO_FREE 64
 
 /** Capacity of the reply ring (a power of two). */
@@ -129,6 +128,7 @@ typedef struct {
   _Atomic(uint32_t) edits_done; /**< edits the worker has finished */
   _Atomic(uint32_t) voices;     /**< the graph's voice count, for run() */
   AetherRing        replies;    /**< control -> audio: AetherReply */
+  AetherRing        spent;      /**< audio -> control: texts to free (char*) */
   char*             last_file;  /**< path of the last patchFile loaded */
   bool              file_stale; /**< a state replaced that file's patch */
 } AetherPlugin;
@@ -207,10 +207,17 @@ aether_plugin_work_response(LV2_Handle  instance,
                             uint32_t    size,
                             const void* body);
 
-/** Audio thread: hand `text` back to the worker to be freed (kept and
-    retried later if the worker queue is full). */
+/** Audio thread: hand `text` back to the control side to be freed (kept
+    and retried later if the ring is full; callers check there is room).
+    The control side frees it at its next collection, edit or cleanup, so
+    nothing is lost when a host drops its worker queue at shutdown. */
 void
 aether_plugin_free_later(AetherPlugin* p, char* text);
+
+/** Control side: free the texts the audio thread has handed back. Call
+    with the lock held (or with no other thread in the plugin). */
+void
+aether_plugin_free_spent(AetherPlugin* p);
 
 /** Audio thread: schedule a work message; false if it could not be sent. */
 bool

@@ -1,9 +1,10 @@
-/* Aether LV2: the worker. run() sends edits, collection requests and texts
-   to free; work() carries them out on the control side. The new schedule
-   itself travels through the engine's ring, so work_response() only learns
-   that a collection is done. Per the worker spec, work() may also be called
-   synchronously from inside run() (offline hosts): nothing here holds an
-   engine pointer across a call. */
+/* Aether LV2: the worker. run() sends edits, collection requests and
+   explanations; work() carries them out on the control side. A collection
+   also frees the texts run() has handed back through the `spent` ring. The
+   new schedule itself travels through the engine's ring, so work_response()
+   only learns that a collection is done. Per the worker spec, work() may
+   also be called synchronously from inside run() (offline hosts): nothing
+   here holds an engine pointer across a call. */
 
 #include "plugin.h"
 
@@ -43,9 +44,17 @@ aether_plugin_schedule(AetherPlugin* const  p,
 void
 aether_plugin_free_later(AetherPlugin* const p, char* const text)
 {
-  if (!aether_plugin_schedule(p, AETHER_WORK_FREE, &text, sizeof(text))) {
-    /* Kept and retried next run (callers check there is room). */
-    p->to_free[p->n_to_free++] = text;
+  if (!aether_ring_push(&p->spent, &text)) {
+    p->to_free[p->n_to_free++] = text; /* retried next run */
+  }
+}
+
+void
+aether_plugin_free_spent(AetherPlugin* const p)
+{
+  char* text = NULL;
+  while (aether_ring_pop(&p->spent, &text)) {
+    free(text);
   }
 }
 
@@ -91,18 +100,12 @@ aether_plugin_work(LV2_Handle const                  instance,
     case AETHER_WORK_COLLECT: {
       pthread_mutex_lock(&p->lock);
       aether_engine_collect(p->engine);
+      aether_plugin_free_spent(p);
       pthread_mutex_unlock(&p->lock);
       const uint32_t done = (uint32_t)AETHER_WORK_COLLECT;
       respond(handle, sizeof(done), &done);
       break;
     }
-    case AETHER_WORK_FREE:
-      if (head.size == sizeof(char*)) {
-        char* text = NULL;
-        memcpy(&text, payload, sizeof(text));
-        free(text);
-      }
-      break;
     case AETHER_WORK_EXPLAIN:
       if (head.size == sizeof(AetherBadValue)) {
         AetherBadValue bad;
