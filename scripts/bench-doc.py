@@ -32,10 +32,15 @@ def main(paths):
     runs = [json.load(open(p)) for p in paths]
     r = runs[0]
     m = r["machine"]
+    loads = ", ".join(f"{run['machine'].get('load_start', '?')} / "
+                      f"{run['machine'].get('load_end', '?')}" for run in runs)
+    busy = sum(1 for run in runs if run["machine"].get("busy"))
+    clock = r.get("settings", {}).get("clock", "monotonic")
     print(f"One run of {len(runs)} (the tables); the targets give the range of all "
           f"{len(runs)}. Machine: {m.get('cpu', '?')}, {m.get('cores', '?')} cores, "
-          f"{m.get('caches', '')}; {m.get('kernel', '')}; load average "
-          f"{m.get('load_start', '?')} at the start.\n")
+          f"{m.get('caches', '')}; {m.get('kernel', '')}; clock: {clock}; load "
+          f"average at the start / end of each run: {loads}"
+          + (f" (busy in {busy} of {len(runs)} runs)" if busy else "") + ".\n")
 
     print("### 1. Scheduler overhead (64-frame block, ns)\n")
     rows = []
@@ -62,6 +67,41 @@ def main(paths):
             for v in r["voices"]]
     print(table(["voices", "engine ns", "same kernels by hand", "engine / by hand",
                  "one hand-written loop", "engine / loop", "% of deadline"], rows))
+
+    print("### 2c. Against outside references (Faust)\n")
+    if r.get("faust") is None:
+        print("faust not installed: outside references skipped.\n")
+    else:
+        print(f"Faust {r['faust']}.\n")
+    rows = []
+    for x in r.get("references", []):
+        if "aether_ns" not in x:
+            continue
+        rows.append([x["reference"], num(x["aether_ns"]), num(x.get("faust_ns")),
+                     num(x.get("ratio"), 3), num(x["aether_deadline_pct"], 2),
+                     num(x.get("faust_deadline_pct"), 2), num(x.get("aether_level_db"), 1),
+                     num(x.get("faust_level_db"), 1), num(x.get("aether_rt60_s"), 2),
+                     num(x.get("faust_rt60_s"), 2)])
+    print(table(["work", "Aether ns", "Faust ns", "Aether / Faust",
+                 "Aether % of deadline", "Faust % of deadline", "Aether level dB",
+                 "Faust level dB", "Aether RT60 s", "Faust RT60 s"], rows))
+    for x in r.get("references", []):
+        if "aether_alias_db" in x:
+            print(f"Aliasing of a saw at 4186 Hz (alias energy against the harmonics'): "
+                  f"the Oscillator node {num(x['aether_alias_db'], 1)} dB, Faust's "
+                  f"os.polyblep_saw {num(x.get('faust_alias_db'), 1) or '-'} dB, a naive "
+                  f"saw {num(x['naive_alias_db'], 1)} dB.\n")
+        if "aether_kernel_ns" in x:
+            print(f"The Reverb kernel alone: {num(x['aether_kernel_ns'])} ns, "
+                  f"{num(x.get('kernel_ratio'), 3) or '-'} times Faust.\n")
+
+    print("### 2d. The worst block: 32 voices under edits (ns)\n")
+    rows = [[x["case"], int(x["blocks"]), int(x["edits"]), int(x["swaps"]),
+             num(x["median_ns"]), num(x["p99_ns"]), num(x["p999_ns"]), num(x["max_ns"]),
+             num(x["p999_over_median"], 2), num(x["max_over_median"], 2),
+             num(x["max_deadline_pct"], 1)] for x in r.get("edit_load", [])]
+    print(table(["case", "blocks", "edits", "swaps", "median", "99th pct", "99.9th pct",
+                 "max", "99.9th / median", "max / median", "max, % of deadline"], rows))
 
     print("### 3. Edits\n")
     rows = [[c["nodes"], num(c["commit_us"], 1), num(c["ns_per_node"])]
@@ -95,15 +135,22 @@ def main(paths):
 
     print("### Targets\n")
     rows = []
-    for i, t in enumerate(r["targets"]):
-        values = [run["targets"][i]["value"] for run in runs]
-        met = sum(1 for run in runs if run["targets"][i]["met"])
+    for t in r["targets"]:
+        # Matched by name: runs of other versions may list other targets.
+        same = [g for run in runs for g in run["targets"] if g["name"] == t["name"]]
+        values = [g["value"] for g in same if g["value"] is not None]
+        met = sum(1 for g in same if g["met"])
+        name = f"{t['label']} (`{t['name']}`)" if t.get("label") else t["name"]
+        if not values:
+            rows.append([name, f"at most {t['limit']:g} {t['unit']}", "not measured",
+                         "-"])
+            continue
         lo, hi = min(values), max(values)
         digits = 3 if max(abs(lo), abs(hi)) < 10 else 0
         span = f"{lo:.{digits}f}" if lo == hi else f"{lo:.{digits}f} to {hi:.{digits}f}"
-        status = "**met**" if met == len(runs) else (
-            "**missed**" if met == 0 else f"met in {met} of {len(runs)} runs")
-        rows.append([t["name"], f"at most {t['limit']:g} {t['unit']}",
+        status = "**met**" if met == len(same) else (
+            "**missed**" if met == 0 else f"met in {met} of {len(same)} runs")
+        rows.append([name, f"at most {t['limit']:g} {t['unit']}",
                      f"{span} {t['unit']}", status])
     print(table(["target", "limit", f"measured ({len(runs)} runs)", "status"], rows))
 

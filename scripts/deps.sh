@@ -10,6 +10,10 @@ packages=(
   ardour  # tests/host: Ardour 7 headless (ardour7-lua)
   clang-14 libclang-rt-14-dev valgrind
   libcairo2-dev  # the patch editor's drawing (src/ui), `aether snapshot`
+  libx11-dev     # the patch editor's window (the UI module, aether_ui.so)
+  xvfb xauth     # UI tests on a private X server (tests/ui)
+  xdotool x11-utils imagemagick libqt5x11extras5  # tests/ui/check_jalv_ui.sh
+  faust  # `aether bench`: the outside references (tools/faust/*.dsp)
 )
 
 missing=()

@@ -16,6 +16,7 @@
 #include "bench.h"
 
 #include "bench_core.h"
+#include "bench_faust.h"
 #include "bench_inputs.h"
 #include "bench_kernel.h"
 #include "bench_machine.h"
@@ -48,9 +49,10 @@ usage(FILE* const stream, const int status)
           "                   (a busy machine: preemption is not counted)\n"
           "  --reps N         repetitions per figure (default 31, quick 5)\n"
           "  --only LIST      sections to run, e.g. 1,3: 1 scheduler, 2 "
-          "patches and\n"
-          "                   voices, 3 edits, 4 plugin, 5 node types "
-          "(default: all)\n"
+          "patches, voices,\n"
+          "                   outside references and the worst block, 3 "
+          "edits, 4 plugin,\n"
+          "                   5 node types (default: all)\n"
           "  --bundle DIR     the aether.lv2 bundle (default: found through "
           "LV2_PATH)\n"
           "  --patches DIR    also measure the patch files (*.ttl) in DIR\n"
@@ -139,6 +141,9 @@ aether_bench_main(const int argc, char** const argv)
   b->chain_1000_us_per_block = NAN;
   bench_clock = b->opt.cpu_time ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC;
   read_machine(b);
+  if (faust_available()) {
+    snprintf(b->faust, sizeof(b->faust), "%s", faust_version());
+  }
   b->load1 = read_load(b->load[0], sizeof(b->load[0]));
 
   /* Baselines run with the flush-to-zero mode the engine uses. */
@@ -167,8 +172,10 @@ aether_bench_main(const int argc, char** const argv)
     bench_scheduler(b);
   }
   if (b->opt.sections & SEC_PATCHES) {
-    bench_patches(b, &ps);
+    Table* const patches = bench_patches(b, &ps);
     bench_voices(b);
+    bench_references(b, patches);
+    bench_edit_load(b);
   }
   if (b->opt.sections & SEC_EDITS) {
     bench_compile(b);

@@ -6,6 +6,7 @@
 #include "bench_core.h"
 #include "bench_signal.h"
 
+#include "../src/lv2/defaults.h"
 #include "../src/nodes/registry.h"
 #include "../src/patch/patch.h"
 
@@ -204,6 +205,44 @@ patch_engine(const char* const  text,
     return NULL;
   }
   engine_notes(r, 1U);
+  engine_warm(r, WARM_BLOCKS);
+  return r;
+}
+
+EngineRun*
+default_synth_engine(const uint32_t     voices,
+                     const uint32_t     notes,
+                     AetherError* const err)
+{
+  AetherPatch* patch = NULL;
+  EngineRun*   r     = NULL;
+  if (aether_patch_parse(aether_default_synth_patch,
+                         strlen(aether_default_synth_patch),
+                         "synth-default",
+                         &patch,
+                         err)) {
+    return NULL;
+  }
+  if (!(r = engine_run_new())) {
+    aether_patch_free(patch);
+    aether_error(err, AETHER_ERR_NO_MEMORY, "out of memory");
+    return NULL;
+  }
+  AetherStatus st = aether_patch_apply(patch, r->graph, err);
+  aether_patch_free(patch);
+  if (!st) {
+    st = aether_graph_set_voices(r->graph, voices, err);
+  }
+  /* The plugin's macro ports default to 0.5; set before the first block,
+     the mapped parameters take the value at once (no glide). */
+  for (uint32_t m = 0; m < AETHER_N_MACROS; ++m) {
+    aether_engine_set_macro_rt(r->engine, m, 0.5f);
+  }
+  if (st || engine_run_start(r, err)) {
+    engine_run_free(r);
+    return NULL;
+  }
+  engine_notes(r, notes);
   engine_warm(r, WARM_BLOCKS);
   return r;
 }

@@ -107,4 +107,12 @@ build_dag(AetherGraph* g, uint32_t n, AetherError* err);
 EngineRun*
 patch_engine(const char* text, const char* label, AetherError* err);
 
+/** The plugin's default synth (ttl/defaults/synth.ttl) as a host plays it:
+    `voices` voices (ae:voices), every host macro at the plugin's port
+    default 0.5 (set before the first block, so the mapped parameters start
+    there), `notes` notes held from VOICE_NOTE down and warmed up to their
+    sustain; NULL on error, told in `err`. */
+EngineRun*
+default_synth_engine(uint32_t voices, uint32_t notes, AetherError* err);
+
 #endif /* AETHER_TOOLS_BENCH_ENGINE_H */

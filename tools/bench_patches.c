@@ -478,69 +478,7 @@ bench_voices(Bench* const b)
     "share the MidiNote and sum through two Mixers.");
 }
 
-/* The default synth with every voice it can have sounding: ae:voices 32
-   and 32 different notes held at their sustain. */
-static void
-bench_full_synth(Bench* const          b,
-                 Table* const          t,
-                 const PatchSet* const ps,
-                 EngineRun* const      empty)
-{
-  static const char* const key = "ae:voices 8 ;";
-  const char*              src = NULL;
-  for (uint32_t p = 0; p < ps->n_patches && !src; ++p) {
-    if (!strcmp(ps->patches[p].label, "preset synth-default")) {
-      src = ps->patches[p].text;
-    }
-  }
-  const char* const at = src ? strstr(src, key) : NULL;
-  if (!at) {
-    return; /* no bundle, or the preset changed its voice count */
-  }
-
-  /* The preset's text with ae:voices 32 in place of 8. */
-  const size_t head = (size_t)(at - src);
-  const size_t len  = strlen(src) + 2U;
-  char* const  text = (char*)malloc(len);
-  if (!text) {
-    b->failed = true;
-    return;
-  }
-  snprintf(text, len, "%.*sae:voices 32 ;%s", (int)head, src, at + strlen(key));
-
-  say(&b->opt, "patches: synth-default, 32 voices");
-  AetherError err;
-  aether_error_clear(&err);
-  EngineRun* const r = patch_engine(text, "synth-default, 32 voices", &err);
-  free(text);
-  if (!r) {
-    table_note(t, "synth-default, 32 voices: %s. ", err.message);
-    b->failed = true;
-    return;
-  }
-  engine_notes(r, AETHER_MAX_VOICES);
-  engine_warm(r, WARM_BLOCKS);
-
-  Timer        te     = { run_engine_block, r, 0U, { 0.0 } };
-  Timer        t0     = { run_engine_block, empty, 0U, { 0.0 } };
-  Timer* const all[2] = { &te, &t0 };
-  measure(&b->opt, all, 2U);
-  const Stat e   = stat_of(te.ns, b->opt.reps);
-  Row* const row = table_row(t);
-  row_text(row, "patch", "synth-default, 32 voices, 32 notes");
-  row_num(row, "nodes", (double)aether_graph_n_nodes(r->graph), 0);
-  row_stat(row, "engine_ns", e, 0);
-  row_stat(row, "empty_engine_ns", stat_of(t0.ns, b->opt.reps), 0);
-  row_num(row, "deadline_pct", 100.0 * e.median / DEADLINE_NS, 2);
-  bench_target(b,
-               "default synth, 32 voices held, share of the deadline",
-               "%",
-               25.0,
-               100.0 * e.median / DEADLINE_NS);
-  engine_run_free(r);
-}
-
-void
+Table*
 bench_patches(Bench* const b, const PatchSet* const ps)
 {
   const Options* const o = &b->opt;
@@ -556,7 +494,7 @@ bench_patches(Bench* const b, const PatchSet* const ps)
   EngineRun* const empty = patch_engine("", "empty", NULL);
   if (!empty) {
     b->failed = true;
-    return;
+    return t;
   }
 
   for (uint32_t p = 0; p < ps->n_patches; ++p) {
@@ -584,13 +522,15 @@ bench_patches(Bench* const b, const PatchSet* const ps)
     row_num(row, "deadline_pct", 100.0 * e.median / DEADLINE_NS, 2);
     engine_run_free(r);
   }
-  bench_full_synth(b, t, ps, empty);
   engine_run_free(empty);
   table_note(t,
              "Every preset of the bundle (and the example patches with "
-             "--patches), stereo noise in, a note held at its sustain. "
-             "The default synth is also measured at its largest: 32 voices "
-             "(ae:voices 32), 32 notes held. empty_engine_ns: an empty "
-             "patch, measured interleaved: the engine's fixed cost per "
-             "block.");
+             "--patches), stereo noise in, a note held at its sustain, the "
+             "macros at 0 (the patches alone, no host). "
+             "The default synth is also measured at its largest, as a host "
+             "plays it (section 2c): 32 voices (ae:voices 32), 32 notes "
+             "held, every macro at the plugin's port default 0.5. "
+             "empty_engine_ns: an empty patch, measured interleaved: the "
+             "engine's fixed cost per block.");
+  return t;
 }

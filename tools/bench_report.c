@@ -87,8 +87,19 @@ bench_target(Bench* const      b,
              const double      limit,
              const double      value)
 {
+  bench_target_key(b, name, NULL, unit, limit, value);
+}
+
+void
+bench_target_key(Bench* const      b,
+                 const char* const key,
+                 const char* const label,
+                 const char* const unit,
+                 const double      limit,
+                 const double      value)
+{
   if (b->n_targets < MAX_TARGETS) {
-    b->targets[b->n_targets++] = (Target){ name, unit, limit, value };
+    b->targets[b->n_targets++] = (Target){ key, label, unit, limit, value };
   }
 }
 
@@ -247,6 +258,11 @@ print_text(const Bench* const b)
            "time other processes\ntake the core; --cpu-time counts this "
            "thread's time only.\n");
   }
+  if (b->faust[0]) {
+    printf("Outside references: Faust %s\n", b->faust);
+  } else {
+    printf("faust not installed: outside references skipped\n");
+  }
   printf("%u repetitions of %.1f ms per figure; median ±half the "
          "interquartile range; 64-frame block at 48 kHz = %.0f ns deadline\n",
          b->opt.reps,
@@ -259,8 +275,14 @@ print_text(const Bench* const b)
     printf("\nTargets\n");
     for (uint32_t i = 0; i < b->n_targets; ++i) {
       const Target* const g = &b->targets[i];
+      char                what[160];
+      if (g->label) {
+        snprintf(what, sizeof(what), "%s [%s]", g->label, g->name);
+      } else {
+        snprintf(what, sizeof(what), "%s", g->name);
+      }
       printf("  %-66s %10.3f %-2s (at most %g): %s\n",
-             g->name,
+             what,
              g->value,
              g->unit,
              g->limit,
@@ -336,7 +358,13 @@ print_json(const Bench* const b)
          b->opt.quick ? "true" : "false",
          BLOCK,
          RATE);
-  printf("  \"deadline_ns\": ");
+  printf("  \"faust\": ");
+  if (b->faust[0]) {
+    json_string(b->faust);
+  } else {
+    printf("null");
+  }
+  printf(",\n  \"deadline_ns\": ");
   json_number(DEADLINE_NS);
   printf(",\n  \"overhead_ns_per_node\": ");
   json_number(b->overhead_ns_per_node);
@@ -379,6 +407,10 @@ print_json(const Bench* const b)
     const Target* const g = &b->targets[i];
     printf("%s\n    {\"name\": ", i ? "," : "");
     json_string(g->name);
+    if (g->label) {
+      printf(", \"label\": ");
+      json_string(g->label);
+    }
     printf(", \"unit\": ");
     json_string(g->unit);
     printf(", \"limit\": ");

@@ -10,10 +10,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define MAX_COLS 12U
+#define MAX_COLS 16U
 #define MAX_ROWS 40U
 #define MAX_TABLES 12U
-#define MAX_TARGETS 8U
+#define MAX_TARGETS 16U
 
 typedef enum { VAL_STAT, VAL_NUM, VAL_TEXT } ValKind;
 
@@ -44,7 +44,8 @@ typedef struct {
 
 /** A figure with a limit it should stay under. */
 typedef struct {
-  const char* name;  /**< what is measured */
+  const char* name;  /**< what is measured (or a short key) */
+  const char* label; /**< what a short key measures, or NULL */
   const char* unit;  /**< of limit and value */
   double      limit; /**< met when value <= limit */
   double      value; /**< NAN: not measured */
@@ -63,6 +64,7 @@ typedef struct {
   char     caches[128];
   char     kernel[128];
   char     load[2][64]; /**< load average at the start and the end */
+  char     faust[64];   /**< faust version of the references, "": none */
   double   load1;       /**< 1-minute load average at the start */
   uint32_t cores;
   bool     failed; /**< a measurement could not be set up */
@@ -79,6 +81,16 @@ bench_target(Bench*      b,
              const char* unit,
              double      limit,
              double      value);
+
+/** Add a target with a short key as its name (e.g. synth32_vs_faust) and
+    a label saying what it measures. `value` NAN: not measured (null). */
+void
+bench_target_key(Bench*      b,
+                 const char* key,
+                 const char* label,
+                 const char* unit,
+                 double      limit,
+                 double      value);
 
 /** Append printf-formatted text to the table's note. */
 void

@@ -13,14 +13,27 @@ void
 bench_scheduler(Bench* b);
 
 /** 2a. Realistic patches: every patch of `ps` against an empty patch
-    (bench_patches.c). */
-void
+    (bench_patches.c). Returns the table (bench_references() adds the
+    32-voice synth to it). */
+Table*
 bench_patches(Bench* b, const PatchSet* ps);
 
 /** 2b. Synth voices: one and 16, against hand-written C
     (bench_patches.c). */
 void
 bench_voices(Bench* b);
+
+/** 2c. Outside references: the default synth's 32 voices and the Reverb
+    node against Faust programs of the same DSP; adds the synth's row to
+    `patches` (bench_refs.c). */
+void
+bench_references(Bench* b, Table* patches);
+
+/** 2d. The worst block: the 32-voice synth's 64-frame blocks timed one by
+    one while a control thread edits the patch every 10 ms of audio
+    (bench_load.c). */
+void
+bench_edit_load(Bench* b);
 
 /** 3a. Edits: compile a patch off the audio thread (bench_edits.c). */
 void

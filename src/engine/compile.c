@@ -433,11 +433,13 @@ schedule_alloc(const uint32_t n_steps,
                const uint32_t n_maps,
                const uint32_t n_cc_maps)
 {
+  /* Aligned: the instance of sum steps inside (`dummy`) is. */
   AetherSchedule* const sch =
-    (AetherSchedule*)calloc(1, sizeof(AetherSchedule));
+    (AetherSchedule*)aligned_alloc(AETHER_ALIGN, sizeof(AetherSchedule));
   if (!sch) {
     return NULL;
   }
+  memset(sch, 0, sizeof(*sch));
   const size_t step_bytes =
     (((size_t)n_steps * sizeof(AetherStep)) + AETHER_ALIGN) &
     ~(size_t)(AETHER_ALIGN - 1U);
@@ -484,7 +486,7 @@ source_key(const AetherGraph* const graph,
 }
 
 /* Resolve the arguments of a unit step into `slots` (n_inputs + n_outputs
-   + n_params pointers, packed) and the sources of its inputs into `keys`. */
+   pointers, packed) and the sources of its inputs into `keys`. */
 static void
 resolve_args(const AetherGraph* const      graph,
              Scratch* const                s,
@@ -503,12 +505,11 @@ resolve_args(const AetherGraph* const      graph,
   const uint32_t unit = s->base[p] + (multi(graph, s, p) ? step->v : 0U);
   float** const  in   = slots;
   float** const  out  = slots + type->n_inputs;
-  float** const  par  = out + type->n_outputs;
 
   args->ctx   = ctx;
   args->in    = (const float* const*)in;
   args->out   = out;
-  args->param = (const float* const*)par;
+  args->param = inst->param_ptr; /* the instance's table: see bind() */
   args->voice = n->poly ? step->v + 1U : 0U;
   args->feedback =
     step->kind == PROCESS_FEEDBACK || step->kind == WRITE_FEEDBACK;
@@ -527,9 +528,6 @@ resolve_args(const AetherGraph* const      graph,
   for (uint32_t o = 0; o < type->n_outputs; ++o) {
     out[o] =
       aether_buffer_pool_get(pool, s->buffer[unit * AETHER_MAX_OUTPUTS + o]);
-  }
-  for (uint32_t i = 0; i < type->n_params; ++i) {
-    par[i] = inst->buf + (size_t)i * AETHER_BUFFER_SIZE;
   }
 }
 
@@ -601,6 +599,36 @@ find_last_uses(const AetherGraph* const graph,
   }
 }
 
+/* Give the instances compiled for the first time their parameter tables
+   (instance.h), packed in execution order in one slab: a patch loaded
+   whole has the tables of all its nodes in the order the audio thread
+   reads them. An instance keeps its table for life (state continuity: a
+   later compile never moves it). */
+static AetherStatus
+bind_new_instances(const AetherGraph* const graph, const Scratch* const s)
+{
+  AetherInstance** const list =
+    (AetherInstance**)malloc((s->n_units + 1U) * sizeof(AetherInstance*));
+  if (!list) {
+    return AETHER_ERR_NO_MEMORY;
+  }
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < s->n; ++i) {
+    const uint32_t         p     = s->order[i];
+    const GraphNode* const node  = node_at(graph, s, p);
+    const uint32_t         units = multi(graph, s, p) ? s->voices : 1U;
+    for (uint32_t v = 0; v < units; ++v) {
+      AetherInstance* const inst = aether_graph_node_voice(node, v);
+      if (!inst->param_ptr && inst->type->n_params) {
+        list[n++] = inst;
+      }
+    }
+  }
+  const AetherStatus st = aether_instance_bind(list, n);
+  free(list);
+  return st;
+}
+
 /* Fuse chains of scaling nodes, given how many readers the first output of
    each step's node has in the graph (shared nodes only). */
 static uint32_t
@@ -666,15 +694,21 @@ aether_schedule_compile(AetherGraph* const         graph,
     return aether_error(err, AETHER_ERR_NO_MEMORY, "out of memory");
   }
 
+  if (bind_new_instances(graph, &s)) {
+    aether_schedule_free(sch);
+    free(plan);
+    scratch_free(&s);
+    return aether_error(err, AETHER_ERR_NO_MEMORY, "out of memory");
+  }
+
   const uint32_t n_steps = plan_steps(graph, &s, plan);
   find_last_uses(graph, &s, plan, n_steps);
 
   size_t n_ptrs = 1U;
   for (uint32_t k = 0; k < n_steps; ++k) {
     const AetherNodeType* const t = node_at(graph, &s, plan[k].p)->type;
-    n_ptrs += plan[k].kind == VOICE_SUM
-                ? 1U
-                : (size_t)t->n_inputs + t->n_outputs + t->n_params;
+    n_ptrs +=
+      plan[k].kind == VOICE_SUM ? 1U : (size_t)t->n_inputs + t->n_outputs;
   }
   if (!(sch->ptrs = (float**)calloc(n_ptrs, sizeof(float*)))) {
     aether_schedule_free(sch);
@@ -750,7 +784,7 @@ aether_schedule_compile(AetherGraph* const         graph,
                  slots,
                  sch->src_keys + (size_t)k * AETHER_MAX_INPUTS,
                  &out_step->args);
-    slots += n->type->n_inputs + n->type->n_outputs + n->type->n_params;
+    slots += n->type->n_inputs + n->type->n_outputs;
 
     /* Release what no later step reads: inputs read for the last time here,
        and outputs nobody reads once the unit's last step is done. */
@@ -778,6 +812,9 @@ aether_schedule_compile(AetherGraph* const         graph,
   sch->n_steps   = fuse_chains ? fuse(graph, &s, plan, sch, n_steps) : n_steps;
   sch->n_buffers = pool->high_water;
   sch->voices    = s.voices;
+  /* The voices of a per-voice node in SIMD lanes: last, as it keeps the
+     step array as it is and points into it. */
+  aether_vgroup_build(sch, aether_simd_level());
 
   /* Instances node by node (a node's voices together), names, maps. */
   uint32_t* const first_inst = s.a;
@@ -855,6 +892,10 @@ aether_schedule_free(AetherSchedule* const schedule)
     free(schedule->ramp_in);
     free(schedule->fused);
     free(schedule->fused_members);
+    free(schedule->vgroups);
+    free(schedule->vmembers);
+    free(schedule->vramps);
+    free(schedule->vramp_floats);
     free(schedule);
   }
 }

@@ -143,6 +143,32 @@ prepare_voices(AetherEngine* const e, AetherError* const err)
   return AETHER_SUCCESS;
 }
 
+/* The audio thread has never seen the instances not sent yet: set them up
+   directly, before the compile, which points their parameters at shared
+   buffers of the values they rest at (aether_instance_bind). */
+static void
+setup_new_instances(AetherGraph* const g)
+{
+  for (uint32_t s = 0; s < g->arena.end; ++s) {
+    if (!aether_graph_slot_live(g, s)) {
+      continue;
+    }
+    GraphNode* const n = &g->nodes[s];
+    for (uint32_t v = 0; v < units(g, n); ++v) {
+      if ((n->sent >> v) & 1U) {
+        continue;
+      }
+      AetherInstance* const inst = aether_graph_node_voice(n, v);
+      for (uint32_t i = 0; i < n->type->n_params; ++i) {
+        aether_instance_set_param(inst, i, n->params[i], true);
+      }
+      /* Fill its parameter buffers here, where it is still ours: the
+         audio thread's first block with it stays on the fast path. */
+      aether_instance_tick(inst, AETHER_BUFFER_SIZE);
+    }
+  }
+}
+
 /* Take back what the audio thread has finished with. */
 static uint32_t
 collect_notes(AetherEngine* const e)
@@ -230,6 +256,8 @@ aether_engine_commit(AetherEngine* const e, AetherError* const err)
     return aether_error(err, AETHER_ERR_NO_MEMORY, "out of memory");
   }
 
+  setup_new_instances(g);
+
   AetherSchedule* sch = NULL;
   if ((st = aether_schedule_compile(
          g, &e->pool, &e->ctx, !e->no_fusion, &sch, err))) {
@@ -265,7 +293,8 @@ aether_engine_commit(AetherEngine* const e, AetherError* const err)
     }
   }
 
-  /* The audio thread has never seen new instances: set them up directly. */
+  /* Changes to the instances the audio thread runs travel with the
+     schedule (new ones were set up before the compile). */
   for (uint32_t s = 0; s < g->arena.end; ++s) {
     if (!aether_graph_slot_live(g, s)) {
       continue;
@@ -273,14 +302,7 @@ aether_engine_commit(AetherEngine* const e, AetherError* const err)
     GraphNode* const n = &g->nodes[s];
     for (uint32_t v = 0; v < units(g, n); ++v) {
       AetherInstance* const inst = aether_graph_node_voice(n, v);
-      if (!((n->sent >> v) & 1U)) {
-        for (uint32_t i = 0; i < n->type->n_params; ++i) {
-          aether_instance_set_param(inst, i, n->params[i], true);
-        }
-        /* Fill its parameter buffers here, where it is still ours: the
-           audio thread's first block with it stays on the fast path. */
-        aether_instance_tick(inst, AETHER_BUFFER_SIZE);
-      } else {
+      if ((n->sent >> v) & 1U) {
         for (uint32_t d = n->param_dirty; d; d &= d - 1U) {
           const uint32_t i  = (uint32_t)__builtin_ctz(d);
           sch->updates[k++] = (AetherScheduleUpdate){ inst, i, n->params[i] };

@@ -83,8 +83,9 @@ struct AetherEngineImpl {
   uint32_t        seq;        /**< commits made */
   bool            no_fusion;  /**< compile node by node */
 
-  /* Audio thread */
-  AetherContext   ctx;
+  /* Audio thread, from a cache line of its own: the control side writes
+     the fields above at every commit. */
+  _Alignas(AETHER_ALIGN) AetherContext ctx;
   AetherSchedule* current;
   AetherSchedule* pending;     /**< waiting for the fade-out */
   uint32_t        current_seq; /**< commit number of `current` */
@@ -119,8 +120,8 @@ struct AetherEngineImpl {
   /* Shared: the newest commit number (control side writes it) */
   _Atomic(uint32_t) committed;
 
-  /* Published counters */
-  _Atomic(uint64_t) frames;
+  /* Published counters (the audio thread writes them at every call) */
+  _Alignas(AETHER_ALIGN) _Atomic(uint64_t) frames;
   _Atomic(uint32_t) swaps;
   _Atomic(uint32_t) n_commands;
   _Atomic(uint32_t) blowups;

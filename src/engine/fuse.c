@@ -25,7 +25,7 @@ scale_half(float* const                   x,
   V4 v[HALF / 4];
   memcpy(v, x, sizeof(v));
   for (uint32_t j = 0; j < n_members; ++j) {
-    const float k  = m[j].gain[0];
+    const float k  = m[j].param[0][0];
     const V4    kv = { k, k, k, k };
     for (uint32_t i = 0; i < HALF / 4; ++i) {
       v[i] *= kv;
@@ -57,10 +57,10 @@ aether_fused_scale(void* const                    self,
       const AetherFusedMember* const m = &f->members[j];
       if (m->inst->moving & 1U) {
         for (uint32_t i = 0; i < n; ++i) {
-          x[i] *= m->gain[i];
+          x[i] *= m->param[0][i];
         }
       } else {
-        const float k = m->gain[0];
+        const float k = m->param[0][0];
         for (uint32_t i = 0; i < n; ++i) {
           x[i] *= k;
         }
@@ -132,7 +132,7 @@ aether_fuse_scale_chains(AetherSchedule* const sch,
       for (uint32_t j = k; j <= end; ++j) {
         *m++ = (AetherFusedMember){
           sch->step_inst[j],
-          sch->steps[j].args.param[0],
+          sch->steps[j].args.param,
           sch->src_keys[(size_t)j * AETHER_MAX_INPUTS],
         };
       }

@@ -13,18 +13,36 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/** A block holding the parameter tables (`param_ptr`) of instances first
+    compiled together, packed in the order the audio thread runs them, and
+    one buffer per distinct value their parameters rested at then. Freed
+    with the last of its instances. */
+typedef struct AetherParamSlabImpl AetherParamSlab;
+
 typedef struct {
-  const AetherNodeType* type;       /**< what it is */
-  void*                 self;       /**< type state, AETHER_ALIGN aligned */
-  float*                buf;        /**< n_params * AETHER_BUFFER_SIZE values */
-  uint64_t              serial;     /**< unique per engine, never reused */
-  uint32_t              active;     /**< params whose buffer must be filled */
-  uint32_t              moving;     /**< params varying in this block */
-  uint32_t              slot;       /**< graph handle index */
-  uint32_t              generation; /**< graph handle generation */
-  bool                  fresh;      /**< never processed yet */
-  char                  name[AETHER_MAX_NAME];     /**< for lookups by name */
-  AetherParam           params[AETHER_MAX_PARAMS]; /**< running values */
+  const AetherNodeType* type; /**< what it is */
+  void*                 self; /**< type state, AETHER_ALIGN aligned */
+  float*                buf;  /**< n_params * AETHER_BUFFER_SIZE values */
+  /** What the node reads for each parameter (AetherProcessArgs.param):
+      its own buffer in `buf`, or, while it rests at the value it had when
+      first compiled, a shared buffer of its slab holding that value, so a
+      large graph at rest reads a few hot buffers instead of a line per
+      parameter per node. NULL until the instance is first compiled; the
+      table never moves after that, its entries turn to `buf` when the
+      parameter changes. */
+  const float**    param_ptr;
+  AetherParamSlab* slab;       /**< where `param_ptr` lives */
+  uint64_t         serial;     /**< unique per engine, never reused */
+  uint32_t         slot;       /**< graph handle index */
+  uint32_t         generation; /**< graph handle generation */
+  char             name[AETHER_MAX_NAME]; /**< for lookups by name */
+
+  /* What the audio thread writes, from a cache line of its own: the
+     compiler reads the fields above while the audio thread runs. */
+  _Alignas(AETHER_ALIGN) uint32_t active; /**< params whose buffer to fill */
+  uint32_t    moving;                     /**< params varying in this block */
+  bool        fresh;                      /**< never processed yet */
+  AetherParam params[AETHER_MAX_PARAMS];  /**< running values */
 } AetherInstance;
 
 /** Create, init and reset an instance of `type` at `rate`, with every
@@ -45,9 +63,23 @@ aether_instance_name(AetherInstance* inst, const char* name, uint32_t voice);
 void
 aether_instance_free(AetherInstance* inst);
 
+/** Give each of the `n` instances `insts`, which the audio thread has never
+    run and which have no parameter table yet, its table (`param_ptr`),
+    packed in one slab in the given order (the order they run in), each
+    resting parameter pointing at the slab's buffer of its value. Off the
+    audio thread. */
+AetherStatus
+aether_instance_bind(AetherInstance* const* insts, uint32_t n);
+
+/** Stop every parameter glide at its target and mark every parameter
+    buffer for a refill (a reset). Real-time safe. */
+void
+aether_instance_snap(AetherInstance* inst);
+
 /** Set parameter `i` from the next frame (ramped unless `jump`). Return
-    true if its buffer must be filled again (the instance is active), false
-    if the parameter already rests at `value`. */
+    true if its buffer must be filled again (the instance is active; the
+    node reads its own buffer from then on), false if the parameter already
+    rests at `value`. */
 bool
 aether_instance_set_param(AetherInstance* inst,
                           uint32_t        i,

@@ -99,6 +99,14 @@ typedef enum {
   AETHER_NODE_SCALE = 1U << 2U,
 } AetherNodeFlags;
 
+/** The vector registers a batch kernel (AetherNodeType.process_voices) may
+    use; the value is how many floats one holds. */
+typedef enum {
+  AETHER_SIMD_SCALAR = 1, /**< none: one voice at a time, as `process` */
+  AETHER_SIMD_SSE2   = 4, /**< 128-bit (SSE2, the x86-64 baseline) */
+  AETHER_SIMD_AVX2   = 8, /**< 256-bit (AVX2, without FMA) */
+} AetherSimd;
+
 /** A node type: descriptors plus a small vtable. */
 typedef struct {
   const char* name;    /**< type name, the local name in urn:aether: */
@@ -139,6 +147,23 @@ typedef struct {
 
   /** Delay types only: consume `n` frames of input. Real-time safe. */
   void (*write)(void* self, const AetherProcessArgs* args, uint32_t n);
+
+  /** Per-voice types may run the voices of one node together: process
+      `n_voices` instances (`selves[v]`, with the arguments `process` would
+      get, `args[v]`, for voices 0 .. n_voices - 1), several voices side by
+      side in SIMD registers of at most the level `simd` (the engine never
+      asks for more than the CPU runs). The result, outputs and state, must
+      be bit-identical to `process` called for each voice in voice order,
+      whatever `simd`: the same IEEE operations per voice, and a voice's
+      inputs read before a later voice's outputs are written (the compiler
+      reuses buffers in step order, so a voice's output may share the
+      buffer of an earlier voice's input or unread output). Real-time safe.
+      May be NULL: the voices run one by one. */
+  void (*process_voices)(void* const*                    selves,
+                         const AetherProcessArgs* const* args,
+                         uint32_t                        n_voices,
+                         uint32_t                        n,
+                         AetherSimd                      simd);
 
   /** Random types: take a seed (non-zero) and use it from the next reset.
       The engine derives it from the node's name and voice, so a patch

@@ -8,6 +8,7 @@
 #include "graph_impl.h"
 #include "instance.h"
 #include "node.h"
+#include "vgroup.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -70,8 +71,10 @@ typedef struct {
 /** A member of a fused chain of scaling nodes (see fuse.h). */
 typedef struct {
   AetherInstance* inst; /**< whose moving mask says if the gain glides */
-  const float*    gain; /**< its first parameter's buffer */
-  uint64_t        key;  /**< the source of its input (see src_keys) */
+  /** Its parameter table (instance.h): param[0][..] is the gain. Read
+      through the table, as the entry changes when the gain does. */
+  const float* const* param;
+  uint64_t            key; /**< the source of its input (see src_keys) */
 } AetherFusedMember;
 
 /** A chain of scaling nodes run as one step. */
@@ -124,6 +127,11 @@ struct AetherScheduleImpl {
   AetherFused*          fused; /**< fused chains (steps point at them) */
   uint32_t              n_fused;
   AetherFusedMember*    fused_members;
+  AetherVoiceGroup*     vgroups; /**< voices run together (vgroup.h) */
+  AetherVoiceMember*    vmembers;
+  AetherVoiceRamp*      vramps;
+  float*                vramp_floats;
+  uint32_t              n_vgroups;
 };
 
 /** Compile `graph` into a new schedule whose buffers come from `pool` and

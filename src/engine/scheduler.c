@@ -687,12 +687,7 @@ static void
 snap_params(AetherEngine* const e, const AetherSchedule* const sch)
 {
   for (uint32_t i = 0; i < sch->n_nodes; ++i) {
-    AetherInstance* const inst = sch->nodes[i];
-    const uint32_t        n    = inst->type->n_params;
-    for (uint32_t k = 0; k < n; ++k) {
-      aether_param_set(&inst->params[k], inst->params[k].target, true);
-    }
-    inst->active = n ? (uint32_t)((1ULL << n) - 1U) : 0U; /* refill */
+    aether_instance_snap(sch->nodes[i]);
   }
   e->params_idle = false;
 }

@@ -1,6 +1,7 @@
 /* adsr.c: attack-decay-sustain-release envelope, linear or exponential, with
    segment times exact to the sample and click-free retrigger. */
 
+#include "lanes.h"
 #include "node_util.h"
 
 enum { ADSR_GATE, ADSR_IN, ADSR_N_INPUTS };
@@ -190,6 +191,36 @@ adsr_process(void* const                    self,
   s->level = level;
 }
 
+/* The batch kernels, one register of doubles wide: 2 voices (SSE2) and 4
+   (AVX2, where the CPU has it). */
+#define LANES 2
+#include "adsr_lanes.h"
+#if AETHER_LANES_AVX2
+AETHER_LANES_AVX2_BEGIN
+#  define LANES 4
+#  include "adsr_lanes.h"
+AETHER_LANES_AVX2_END
+#endif
+
+static void
+adsr_process_voices(void* const* const                    selves,
+                    const AetherProcessArgs* const* const args,
+                    const uint32_t                        n_voices,
+                    const uint32_t                        n,
+                    const AetherSimd                      simd)
+{
+  aether_lanes_run(adsr_process,
+                   adsr_lanes2,
+                   2U,
+                   AETHER_LANES_AVX2_KERNEL(adsr_lanes4),
+                   4U,
+                   selves,
+                   args,
+                   n_voices,
+                   n,
+                   simd);
+}
+
 const AetherNodeType aether_node_adsr = {
   .name      = "Adsr",
   .label     = "ADSR envelope",
@@ -206,4 +237,5 @@ const AetherNodeType aether_node_adsr = {
   .init      = adsr_init,
   .reset     = adsr_reset,
   .process   = adsr_process,
+  .process_voices = adsr_process_voices,
 };

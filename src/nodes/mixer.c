@@ -35,13 +35,11 @@ static const AetherParamDesc mixer_params[] = {
 };
 /* clang-format on */
 
-/* Sums in input order; unconnected inputs cost nothing. */
+/* Sums in input order, one input per pass; unconnected inputs cost
+   nothing. */
 static void
-mixer_process(void* const                    self,
-              const AetherProcessArgs* const args,
-              const uint32_t                 n)
+mixer_passes(const AetherProcessArgs* const args, const uint32_t n)
 {
-  (void)self;
   float* const restrict out = args->out[0];
   bool first                = true;
   for (uint32_t i = 0; i < MIXER_N_INPUTS; ++i) {
@@ -92,6 +90,57 @@ mixer_process(void* const                    self,
     for (uint32_t t = 0; t < n; ++t) {
       out[t] *= k;
     }
+  }
+}
+
+/* out = (a * ka + b * kb) * km, skipping a master of 1 (times 1 is exact):
+   the operations of two passes, in their order, in one. */
+static inline void
+mixer_two(float* const restrict out,
+          const float* const restrict a,
+          const float ka,
+          const float* const restrict b,
+          const float    kb,
+          const float    km,
+          const uint32_t n)
+{
+  if (km == 1.0f) {
+    for (uint32_t t = 0; t < n; ++t) {
+      out[t] = a[t] * ka + b[t] * kb;
+    }
+  } else {
+    for (uint32_t t = 0; t < n; ++t) {
+      out[t] = (a[t] * ka + b[t] * kb) * km;
+    }
+  }
+}
+
+/* Two inputs connected and no gain moving (a crossfade, a send, most of a
+   large graph): one pass over the block, bit-identical to the passes. */
+static void
+mixer_process(void* const                    self,
+              const AetherProcessArgs* const args,
+              const uint32_t                 n)
+{
+  (void)self;
+  const uint32_t c    = args->connected & ((1U << MIXER_N_INPUTS) - 1U);
+  const uint32_t rest = c & (c - 1U); /* without the first input */
+  if (args->moving || !rest || (rest & (rest - 1U))) {
+    mixer_passes(args, n);
+    return;
+  }
+
+  const uint32_t     i  = (uint32_t)__builtin_ctz(c);
+  const uint32_t     j  = (uint32_t)__builtin_ctz(rest);
+  const float* const a  = args->in[i];
+  const float* const b  = args->in[j];
+  const float        ka = args->param[i][0];
+  const float        kb = args->param[j][0];
+  const float        km = args->param[MIXER_MASTER][0];
+  if (n == AETHER_BUFFER_SIZE) { /* a whole block: a fixed trip count */
+    mixer_two(args->out[0], a, ka, b, kb, km, AETHER_BUFFER_SIZE);
+  } else {
+    mixer_two(args->out[0], a, ka, b, kb, km, n);
   }
 }
 

@@ -1,6 +1,7 @@
 /* osc.c: band-limited oscillator (sine, saw, square, triangle) with pitch,
    linear through-zero FM and hard sync. */
 
+#include "lanes.h"
 #include "node_util.h"
 
 #include <stdatomic.h>
@@ -57,9 +58,11 @@ static const AetherParamDesc osc_params[] = {
 /* clang-format on */
 
 /* Residuals (band-limited minus naive) of a unit step and a unit ramp, one
-   row per sample, shared by all instances and built once in init. */
-static float      osc_blep[OSC_ROWS][OSC_ROW];
-static float      osc_blamp[OSC_ROWS][OSC_ROW];
+   row per sample, shared by all instances and built once in init. Stored
+   by column, [point][row]: a correction interpolates two columns of 16
+   floats each, in a vector. */
+static float      osc_blep[OSC_ROW][OSC_ROWS];
+static float      osc_blamp[OSC_ROW][OSC_ROWS];
 static atomic_int osc_tables_state; /* 0: empty, 1: building, 2: ready */
 
 typedef struct {
@@ -134,12 +137,12 @@ osc_build_tables(void)
     const int    col        = t % OSC_OS;
     const double naive_ramp = x > 0.0 ? x : 0.0;
     if (row < OSC_ROWS) {
-      osc_blep[row][col]  = (float)(step - (x >= 0.0 ? 1.0 : 0.0));
-      osc_blamp[row][col] = (float)(ramp - naive_ramp);
+      osc_blep[col][row]  = (float)(step - (x >= 0.0 ? 1.0 : 0.0));
+      osc_blamp[col][row] = (float)(ramp - naive_ramp);
     }
     if (col == 0 && row > 0) {
-      osc_blep[row - 1][OSC_OS]  = (float)(step - (x > 0.0 ? 1.0 : 0.0));
-      osc_blamp[row - 1][OSC_OS] = (float)(ramp - naive_ramp);
+      osc_blep[OSC_OS][row - 1]  = (float)(step - (x > 0.0 ? 1.0 : 0.0));
+      osc_blamp[OSC_OS][row - 1] = (float)(ramp - naive_ramp);
     }
   }
 }
@@ -209,11 +212,20 @@ osc_slope(const int wave, const double p)
   }
 }
 
+/* Where corrections go: one voice's ring, entry j at ring[j * stride] (1
+   in the instance; the number of lanes when voices run side by side), and
+   the position of the current sample. */
+typedef struct {
+  float*   ring;
+  uint32_t stride;
+  uint32_t pos;
+} OscRing;
+
 /* Add `amount` times a residual table for an event at fraction `tau` (0, 1]
    between the previous sample and the current one. */
 static inline void
-osc_correct(Osc* const s,
-            float (*const table)[OSC_ROW],
+osc_correct(const OscRing* const s,
+            float (*const table)[OSC_ROWS],
             const float  amount,
             const double tau)
 {
@@ -221,11 +233,15 @@ osc_correct(Osc* const s,
   f                   = f < 0.0 ? 0.0 : (f > OSC_OS - 1e-6 ? OSC_OS - 1e-6 : f);
   const int      col  = (int)f;
   const float    frac = (float)(f - col);
-  const uint32_t first = s->pos - OSC_HALF;
+  const uint32_t first          = s->pos - OSC_HALF;
+  const float* const restrict a = table[col];
+  const float* const restrict b = table[col + 1];
+  float r[OSC_ROWS];
+  for (uint32_t k = 0; k < OSC_ROWS; ++k) { /* vectorizes: columns */
+    r[k] = amount * (a[k] + frac * (b[k] - a[k]));
+  }
   for (uint32_t k = 0; k < OSC_ROWS; ++k) {
-    const float* const row = table[k];
-    const float        r   = row[col] + frac * (row[col + 1] - row[col]);
-    s->ring[(first + k) & (OSC_RING - 1)] += amount * r;
+    s->ring[((first + k) & (OSC_RING - 1)) * s->stride] += r[k];
   }
 }
 
@@ -233,14 +249,14 @@ osc_correct(Osc* const s,
    (|dp| <= 0.5) from time tau0, crosses it. `jump` and `kink` are the
    changes of value and of slope per phase unit, moving forward. */
 static inline void
-osc_cross_at(Osc* const   s,
-             const double q,
-             const double p,
-             const double dp,
-             const double tau0,
-             const double inc,
-             const float  jump,
-             const float  kink)
+osc_cross_at(const OscRing* const s,
+             const double         q,
+             const double         p,
+             const double         dp,
+             const double         tau0,
+             const double         inc,
+             const float          jump,
+             const float          kink)
 {
   double at = q;
   if (dp > 0.0) {
@@ -268,13 +284,13 @@ osc_cross_at(Osc* const   s,
 }
 
 static inline void
-osc_cross(Osc* const   s,
-          const int    wave,
-          const float  width,
-          const double p,
-          const double dp,
-          const double tau0,
-          const double inc)
+osc_cross(const OscRing* const s,
+          const int            wave,
+          const float          width,
+          const double         p,
+          const double         dp,
+          const double         tau0,
+          const double         inc)
 {
   if (dp == 0.0) {
     return;
@@ -293,6 +309,33 @@ osc_cross(Osc* const   s,
       break;
     default:
       break;
+  }
+}
+
+/* A change of waveform, width or frequency is a step in value or slope of
+   the naive signal at the previous sample (phase p): band-limit it too, so
+   PWM, audio-rate FM and switching stay within the kernel's bound. */
+static inline void
+osc_change(const OscRing* const s,
+           const int            wave,
+           const float          w,
+           const double         d,
+           const double         p,
+           const int            old_wave,
+           const float          old_width,
+           const double         old_inc)
+{
+  if (old_wave >= 0) {
+    const float jump =
+      osc_naive(wave, p, w) - osc_naive(old_wave, p, old_width);
+    const double kink =
+      d * osc_slope(wave, p) - old_inc * osc_slope(old_wave, p);
+    if (jump != 0.0f) {
+      osc_correct(s, osc_blep, jump, 0.0);
+    }
+    if (kink != 0.0) {
+      osc_correct(s, osc_blamp, (float)kink, 0.0);
+    }
   }
 }
 
@@ -360,25 +403,12 @@ osc_process(void* const                    self,
     if (wave_moving) {
       wave = aether_enum_index(wavep[i], WAVE_TRIANGLE);
     }
-    const float  w = width[i];
-    const double d = inc[i];
+    const float   w = width[i];
+    const double  d = inc[i];
+    const OscRing r = { s->ring, 1U, s->pos };
 
-    /* A change of waveform, width or frequency is a step in value or slope
-       of the naive signal at the previous sample: band-limit it too, so
-       PWM, audio-rate FM and switching stay within the kernel's bound. */
     if (wave != s->wave || w != s->width || d != s->inc) {
-      if (s->wave >= 0) {
-        const float jump =
-          osc_naive(wave, p, w) - osc_naive(s->wave, p, s->width);
-        const double kink =
-          d * osc_slope(wave, p) - s->inc * osc_slope(s->wave, p);
-        if (jump != 0.0f) {
-          osc_correct(s, osc_blep, jump, 0.0);
-        }
-        if (kink != 0.0) {
-          osc_correct(s, osc_blamp, (float)kink, 0.0);
-        }
-      }
+      osc_change(&r, wave, w, d, p, s->wave, s->width, s->inc);
       s->wave  = wave;
       s->width = w;
       s->inc   = d;
@@ -388,17 +418,17 @@ osc_process(void* const                    self,
       /* Hard sync at the interpolated crossing: correct the jump in value
          and slope from where the cycle was to where it restarts. */
       const double a = (0.5 - s->sync_prev) / ((double)sync[i] - s->sync_prev);
-      osc_cross(s, wave, w, p, a * d, 0.0, d);
+      osc_cross(&r, wave, w, p, a * d, 0.0, d);
       const double at    = osc_wrap(p + a * d);
       const double start = d < 0.0 ? 1.0 : 0.0;
       const float  jump  = osc_naive(wave, start, w) - osc_naive(wave, at, w);
       const double kink  = d * (osc_slope(wave, start) - osc_slope(wave, at));
-      osc_correct(s, osc_blep, jump, a);
-      osc_correct(s, osc_blamp, (float)kink, a);
-      osc_cross(s, wave, w, start, (1.0 - a) * d, a, d);
+      osc_correct(&r, osc_blep, jump, a);
+      osc_correct(&r, osc_blamp, (float)kink, a);
+      osc_cross(&r, wave, w, start, (1.0 - a) * d, a, d);
       p = osc_wrap(start + (1.0 - a) * d);
     } else {
-      osc_cross(s, wave, w, p, d, 0.0, d);
+      osc_cross(&r, wave, w, p, d, 0.0, d);
       p = osc_wrap(p + d);
     }
     s->sync_prev = sync[i];
@@ -411,6 +441,36 @@ osc_process(void* const                    self,
     ++s->pos;
   }
   s->phase = p;
+}
+
+/* The batch kernels, one register of doubles wide: 2 voices (SSE2) and 4
+   (AVX2, where the CPU has it). */
+#define LANES 2
+#include "osc_lanes.h"
+#if AETHER_LANES_AVX2
+AETHER_LANES_AVX2_BEGIN
+#  define LANES 4
+#  include "osc_lanes.h"
+AETHER_LANES_AVX2_END
+#endif
+
+static void
+osc_process_voices(void* const* const                    selves,
+                   const AetherProcessArgs* const* const args,
+                   const uint32_t                        n_voices,
+                   const uint32_t                        n,
+                   const AetherSimd                      simd)
+{
+  aether_lanes_run(osc_process,
+                   osc_lanes2,
+                   2U,
+                   AETHER_LANES_AVX2_KERNEL(osc_lanes4),
+                   4U,
+                   selves,
+                   args,
+                   n_voices,
+                   n,
+                   simd);
 }
 
 const AetherNodeType aether_node_osc = {
@@ -428,4 +488,5 @@ const AetherNodeType aether_node_osc = {
   .init      = osc_init,
   .reset     = osc_reset,
   .process   = osc_process,
+  .process_voices = osc_process_voices,
 };

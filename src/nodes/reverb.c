@@ -1,11 +1,24 @@
 /* reverb.c: Freeverb-style stereo reverb: per channel 8 lowpass-feedback
-   combs in parallel, then 4 allpasses in series, tuned for any rate. */
+   combs in parallel, then 4 allpasses in series, tuned for any rate.
+
+   The 16 combs of both channels run four to an SSE register (their lines
+   transposed in tiles of 4 frames), the allpasses and the mix as loops over
+   the block. No test sits inside a recursion: what is written into a line
+   is flushed to 0 below 1e-20 (so a tail ends in exact zeros, without
+   subnormals even where FTZ/DAZ are not set), the input is sanitized, and
+   one test of the wet signal per block starts a non-finite state over. The
+   arithmetic is plain Freeverb's, frame by frame, with or without SSE and
+   whatever the block partition (see tests/nodes/test_fx_reverb.c). */
 
 #include "node_util.h"
 
-#include <stdbool.h>
+#include <float.h>
 #include <stdlib.h>
 #include <string.h>
+
+#if defined(__SSE__)
+#  include <xmmintrin.h>
+#endif
 
 enum { REVERB_LEFT, REVERB_RIGHT, REVERB_N_PORTS };
 enum {
@@ -25,6 +38,7 @@ enum {
 #define REVERB_WET_SCALE 3.0f
 #define REVERB_ALLPASS_FEEDBACK 0.5f
 #define REVERB_DAMP_REF_HZ 4000.0 /* damping matches Freeverb's here */
+#define REVERB_FLUSH 1e-20f       /* line values below are 0 (-400 dB) */
 
 /* clang-format off */
 /* The classic Freeverb tunings in frames at 44.1 kHz. */
@@ -61,33 +75,34 @@ static const AetherParamDesc reverb_params[] = {
 };
 /* clang-format on */
 
-typedef struct {
-  float*   buf;   /**< delay line */
-  uint32_t len;   /**< its length in frames */
-  uint32_t pos;   /**< read and write index */
-  float    store; /**< lowpass state in the feedback path */
-} ReverbComb;
+#define REVERB_N_CHANNEL_COMBS (2 * REVERB_N_COMBS)
 
-typedef struct {
-  float*   buf; /**< delay line */
-  uint32_t len; /**< its length in frames */
-  uint32_t pos; /**< read and write index */
-} ReverbAllpass;
+/* Each comb line is followed by a copy of its first REVERB_GUARD frames, so
+   the frames of a block read and write as one contiguous run from the
+   line's index, whatever the wrap. */
+#define REVERB_GUARD AETHER_BUFFER_SIZE
 
+/* Comb i of channel c is comb c * REVERB_N_COMBS + i. */
 typedef struct {
-  float*        mem; /**< all delay lines, one allocation */
-  size_t        n_mem;
-  ReverbComb    comb[2][REVERB_N_COMBS];
-  ReverbAllpass allpass[2][REVERB_N_ALLPASSES];
-  double        cos_tuning; /**< cos of REVERB_DAMP_REF_HZ at 44.1 kHz */
-  double        cos_ref;    /**< cos of REVERB_DAMP_REF_HZ at the rate */
+  float*   mem; /**< all delay lines, one allocation */
+  size_t   n_mem;
+  float*   comb_buf[REVERB_N_CHANNEL_COMBS];   /**< len + REVERB_GUARD */
+  uint32_t comb_len[REVERB_N_CHANNEL_COMBS];   /**< delay in frames */
+  uint32_t comb_pos[REVERB_N_CHANNEL_COMBS];   /**< read and write index */
+  float    comb_store[REVERB_N_CHANNEL_COMBS]; /**< lowpass states */
+  float*   ap_buf[2][REVERB_N_ALLPASSES];      /**< allpass delay lines */
+  uint32_t ap_len[2][REVERB_N_ALLPASSES];
+  uint32_t ap_pos[2][REVERB_N_ALLPASSES];
+  double   cos_tuning; /**< cos of REVERB_DAMP_REF_HZ at 44.1 kHz */
+  double   cos_ref;    /**< cos of REVERB_DAMP_REF_HZ at the rate */
 } Reverb;
 
+/* A tuning scaled to the rate, at least `least` frames. */
 static uint32_t
-reverb_length(const uint32_t tuning, const double rate)
+reverb_length(const uint32_t tuning, const double rate, const uint32_t least)
 {
   const double len = floor((double)tuning * rate / REVERB_TUNING_RATE + 0.5);
-  return len < 1.0 ? 1U : (uint32_t)len;
+  return len < (double)least ? least : (uint32_t)len;
 }
 
 static AetherStatus
@@ -98,12 +113,16 @@ reverb_init(void* const self_, const double rate)
   for (uint32_t c = 0; c < 2; ++c) {
     const uint32_t spread = c ? REVERB_SPREAD : 0U;
     for (uint32_t i = 0; i < REVERB_N_COMBS; ++i) {
-      self->comb[c][i].len = reverb_length(comb_tuning[i] + spread, rate);
-      total += self->comb[c][i].len;
+      /* At least a block, so a block's reads precede its writes (202
+         frames at 8 kHz: the floor only acts below the engine's rates). */
+      const uint32_t k = c * REVERB_N_COMBS + i;
+      self->comb_len[k] =
+        reverb_length(comb_tuning[i] + spread, rate, AETHER_BUFFER_SIZE);
+      total += self->comb_len[k] + REVERB_GUARD;
     }
     for (uint32_t i = 0; i < REVERB_N_ALLPASSES; ++i) {
-      self->allpass[c][i].len = reverb_length(allpass_tuning[i] + spread, rate);
-      total += self->allpass[c][i].len;
+      self->ap_len[c][i] = reverb_length(allpass_tuning[i] + spread, rate, 1U);
+      total += self->ap_len[c][i];
     }
   }
   if (!(self->mem = (float*)calloc(total, sizeof(float)))) {
@@ -112,14 +131,14 @@ reverb_init(void* const self_, const double rate)
   self->n_mem = total;
 
   float* p = self->mem;
+  for (uint32_t k = 0; k < REVERB_N_CHANNEL_COMBS; ++k) {
+    self->comb_buf[k] = p;
+    p += self->comb_len[k] + REVERB_GUARD;
+  }
   for (uint32_t c = 0; c < 2; ++c) {
-    for (uint32_t i = 0; i < REVERB_N_COMBS; ++i) {
-      self->comb[c][i].buf = p;
-      p += self->comb[c][i].len;
-    }
     for (uint32_t i = 0; i < REVERB_N_ALLPASSES; ++i) {
-      self->allpass[c][i].buf = p;
-      p += self->allpass[c][i].len;
+      self->ap_buf[c][i] = p;
+      p += self->ap_len[c][i];
     }
   }
   self->cos_tuning =
@@ -141,15 +160,9 @@ reverb_reset(void* const self_)
 {
   Reverb* const self = (Reverb*)self_;
   memset(self->mem, 0, self->n_mem * sizeof(float));
-  for (uint32_t c = 0; c < 2; ++c) {
-    for (uint32_t i = 0; i < REVERB_N_COMBS; ++i) {
-      self->comb[c][i].pos   = 0;
-      self->comb[c][i].store = 0.0f;
-    }
-    for (uint32_t i = 0; i < REVERB_N_ALLPASSES; ++i) {
-      self->allpass[c][i].pos = 0;
-    }
-  }
+  memset(self->comb_pos, 0, sizeof(self->comb_pos));
+  memset(self->comb_store, 0, sizeof(self->comb_store));
+  memset(self->ap_pos, 0, sizeof(self->ap_pos));
 }
 
 /* Comb feedback gain per pass for `room` (0.7 .. 0.98, as Freeverb). */
@@ -174,52 +187,6 @@ reverb_damp_coef(const float damp, const double c0, const double cos_ref)
   const double g2 = (1.0 - a0) * (1.0 - a0) / (1.0 - 2.0 * a0 * c0 + a0 * a0);
   const double b  = (1.0 - g2 * cos_ref) / (1.0 - g2);
   return (float)(1.0 / (b + sqrt(b * b - 1.0))); /* the root below 1 */
-}
-
-/* Add one comb's output over a block into `acc`. */
-static void
-reverb_comb_run(ReverbComb* const restrict comb,
-                const float* const restrict x,
-                const float* const restrict fb,
-                const float* const restrict damp,
-                float* const restrict acc,
-                const uint32_t n)
-{
-  float* const restrict buf = comb->buf;
-  const uint32_t len        = comb->len;
-  uint32_t       pos        = comb->pos;
-  float          store      = comb->store;
-  for (uint32_t t = 0; t < n; ++t) {
-    const float y = buf[pos];
-    store         = aether_sanitize(y + damp[t] * (store - y));
-    buf[pos]      = x[t] + store * fb[t];
-    acc[t] += y;
-    if (++pos == len) {
-      pos = 0;
-    }
-  }
-  comb->pos   = pos;
-  comb->store = store;
-}
-
-/* Run one allpass over a block, in place. */
-static void
-reverb_allpass_run(ReverbAllpass* const restrict ap,
-                   float* const restrict x,
-                   const uint32_t n)
-{
-  float* const restrict buf = ap->buf;
-  const uint32_t len        = ap->len;
-  uint32_t       pos        = ap->pos;
-  for (uint32_t t = 0; t < n; ++t) {
-    const float y = buf[pos];
-    buf[pos]      = aether_sanitize(x[t] + y * REVERB_ALLPASS_FEEDBACK);
-    x[t]          = y - x[t];
-    if (++pos == len) {
-      pos = 0;
-    }
-  }
-  ap->pos = pos;
 }
 
 /* Per-frame comb coefficients: computed once when room and damp hold
@@ -255,6 +222,214 @@ reverb_coefs(const Reverb* const            self,
   }
 }
 
+/* What goes into a line: tiny values (and NaN) become 0, so a tail ends
+   in exact zeros, without subnormals even where FTZ/DAZ are not set. Off
+   the recursions' chains: the lowpass states never pass through it. */
+static inline float
+reverb_flush(const float x)
+{
+  return fabsf(x) > REVERB_FLUSH ? x : 0.0f;
+}
+
+#if defined(__SSE__)
+
+/* reverb_flush() in each lane. */
+static inline __m128
+reverb_flush4(const __m128 x)
+{
+  const __m128 magnitude = _mm_andnot_ps(_mm_set1_ps(-0.0f), x);
+  return _mm_and_ps(x, _mm_cmpgt_ps(magnitude, _mm_set1_ps(REVERB_FLUSH)));
+}
+
+#endif
+
+/* One frame of one comb: the lowpass state `*s` follows the delayed sample
+   `y`; return what goes back into the line. */
+static inline float
+reverb_comb_step(float* const s,
+                 const float  y,
+                 const float  x,
+                 const float  fb,
+                 const float  damp)
+{
+  *s = y + damp * (*s - y);
+  return reverb_flush(x + *s * fb);
+}
+
+#if defined(__SSE__)
+
+/* Four combs over frames t .. t + 3 of their lines: their outputs added to
+   `acc` in comb order, the frames transposed so that each lane is a comb,
+   reverb_comb_step() in each lane (the same arithmetic), and the results
+   transposed back into the lines. */
+static inline __m128
+reverb_comb_tile(float* const* const line,
+                 __m128* const       s,
+                 const uint32_t      t,
+                 const __m128        x,
+                 const __m128        fb,
+                 const __m128* const d,
+                 __m128              acc)
+{
+  __m128 r0 = _mm_loadu_ps(line[0] + t);
+  __m128 r1 = _mm_loadu_ps(line[1] + t);
+  __m128 r2 = _mm_loadu_ps(line[2] + t);
+  __m128 r3 = _mm_loadu_ps(line[3] + t);
+  acc       = _mm_add_ps(acc, r0);
+  acc       = _mm_add_ps(acc, r1);
+  acc       = _mm_add_ps(acc, r2);
+  acc       = _mm_add_ps(acc, r3);
+  _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+  __m128 v = *s;
+  r0 = v = _mm_add_ps(r0, _mm_mul_ps(d[0], _mm_sub_ps(v, r0)));
+  r1 = v = _mm_add_ps(r1, _mm_mul_ps(d[1], _mm_sub_ps(v, r1)));
+  r2 = v = _mm_add_ps(r2, _mm_mul_ps(d[2], _mm_sub_ps(v, r2)));
+  r3 = v = _mm_add_ps(r3, _mm_mul_ps(d[3], _mm_sub_ps(v, r3)));
+  *s     = v;
+  _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+  _mm_storeu_ps(line[0] + t, reverb_flush4(_mm_add_ps(x, _mm_mul_ps(r0, fb))));
+  _mm_storeu_ps(line[1] + t, reverb_flush4(_mm_add_ps(x, _mm_mul_ps(r1, fb))));
+  _mm_storeu_ps(line[2] + t, reverb_flush4(_mm_add_ps(x, _mm_mul_ps(r2, fb))));
+  _mm_storeu_ps(line[3] + t, reverb_flush4(_mm_add_ps(x, _mm_mul_ps(r3, fb))));
+  return acc;
+}
+
+#endif
+
+/* Frames [pos, pos + n) of a comb line were written: those past its end
+   belong at its start, those at its start are copied past its end; return
+   the index after them. */
+static uint32_t
+reverb_comb_wrap(float* const restrict buf,
+                 const uint32_t len,
+                 const uint32_t pos,
+                 const uint32_t n)
+{
+  const uint32_t end = pos + n;
+  if (end > len) {
+    memcpy(buf, buf + len, (end - len) * sizeof(float));
+  }
+  if (pos < REVERB_GUARD) {
+    const uint32_t hi = end < REVERB_GUARD ? end : REVERB_GUARD;
+    memcpy(buf + len + pos, buf + pos, (hi - pos) * sizeof(float));
+  }
+  return end >= len ? end - len : end;
+}
+
+/* All 16 combs over a block, in place in their lines (a comb is at least
+   a block long, so every read of the block precedes the write it meets),
+   their outputs summed per channel into acc. */
+static void
+reverb_combs_run(Reverb* const self,
+                 const float* const restrict x,
+                 const float* const restrict fb,
+                 const float* const restrict damp,
+                 float (*const restrict acc)[AETHER_BUFFER_SIZE],
+                 const uint32_t n)
+{
+  float* line[REVERB_N_CHANNEL_COMBS];
+  float  s[REVERB_N_CHANNEL_COMBS];
+  for (uint32_t k = 0; k < REVERB_N_CHANNEL_COMBS; ++k) {
+    line[k] = self->comb_buf[k] + self->comb_pos[k];
+    s[k]    = self->comb_store[k];
+  }
+
+  uint32_t t = 0;
+#if defined(__SSE__)
+  __m128 sv[4];
+  for (uint32_t g = 0; g < 4U; ++g) {
+    sv[g] = _mm_loadu_ps(s + 4U * g);
+  }
+  for (; t + 4U <= n; t += 4U) {
+    const __m128 xv   = _mm_loadu_ps(x + t);
+    const __m128 fbv  = _mm_loadu_ps(fb + t);
+    const __m128 d[4] = { _mm_set1_ps(damp[t]),
+                          _mm_set1_ps(damp[t + 1U]),
+                          _mm_set1_ps(damp[t + 2U]),
+                          _mm_set1_ps(damp[t + 3U]) };
+    __m128       a    = _mm_setzero_ps();
+    a                 = reverb_comb_tile(line, &sv[0], t, xv, fbv, d, a);
+    a                 = reverb_comb_tile(line + 4, &sv[1], t, xv, fbv, d, a);
+    _mm_storeu_ps(acc[0] + t, a);
+    a = _mm_setzero_ps();
+    a = reverb_comb_tile(line + 8, &sv[2], t, xv, fbv, d, a);
+    a = reverb_comb_tile(line + 12, &sv[3], t, xv, fbv, d, a);
+    _mm_storeu_ps(acc[1] + t, a);
+  }
+  for (uint32_t g = 0; g < 4U; ++g) {
+    _mm_storeu_ps(s + 4U * g, sv[g]);
+  }
+#endif
+  for (; t < n; ++t) {
+    for (uint32_t c = 0; c < 2U; ++c) {
+      float a = 0.0f;
+      for (uint32_t i = 0; i < REVERB_N_COMBS; ++i) {
+        const uint32_t k = c * REVERB_N_COMBS + i;
+        const float    y = line[k][t];
+        a += y;
+        line[k][t] = reverb_comb_step(&s[k], y, x[t], fb[t], damp[t]);
+      }
+      acc[c][t] = a;
+    }
+  }
+
+  for (uint32_t k = 0; k < REVERB_N_CHANNEL_COMBS; ++k) {
+    self->comb_store[k] = s[k];
+    self->comb_pos[k]   = reverb_comb_wrap(
+      self->comb_buf[k], self->comb_len[k], self->comb_pos[k], n);
+  }
+}
+
+/* One allpass over a block, in place, chunk by chunk: within a chunk every
+   read precedes the write of its sample, so each is a plain loop. */
+static void
+reverb_allpass_run(float* const restrict buf,
+                   const uint32_t  len,
+                   uint32_t* const pos_,
+                   float* const restrict x,
+                   const uint32_t n)
+{
+  uint32_t pos  = *pos_;
+  uint32_t done = 0;
+  while (done < n) {
+    const uint32_t m        = len - pos < n - done ? len - pos : n - done;
+    float* const restrict b = buf + pos;
+    float* const restrict v = x + done;
+    for (uint32_t t = 0; t < m; ++t) {
+      const float yt = b[t];
+      b[t]           = reverb_flush(v[t] + yt * REVERB_ALLPASS_FEEDBACK);
+      v[t]           = yt - v[t];
+    }
+    done += m;
+    pos = pos + m == len ? 0U : pos + m;
+  }
+  *pos_ = pos;
+}
+
+/* Frames [t0, t1) of the output: the wet signals wl and wr scaled by
+   `wet`, each mixed into the other channel by `width`, plus the input by
+   `dry`. */
+static inline void
+reverb_mix(const float* const restrict wl,
+           const float* const restrict wr,
+           const float* const restrict inl,
+           const float* const restrict inr,
+           float* const restrict outl,
+           float* const restrict outr,
+           const uint32_t t0,
+           const uint32_t t1,
+           const float    wet,
+           const float    width,
+           const float    dry)
+{
+  const float w1 = wet * (0.5f + 0.5f * width);
+  const float w2 = wet * (0.5f - 0.5f * width);
+  for (uint32_t t = t0; t < t1; ++t) {
+    outl[t] = wl[t] * w1 + wr[t] * w2 + inl[t] * dry;
+    outr[t] = wr[t] * w1 + wl[t] * w2 + inr[t] * dry;
+  }
+}
+
 static void
 reverb_process(void* const                    self_,
                const AetherProcessArgs* const args,
@@ -275,32 +450,44 @@ reverb_process(void* const                    self_,
     x[t] = aether_sanitize((inl[t] + inr[t]) * REVERB_INPUT_GAIN);
   }
   reverb_coefs(self, args, n, fb, damp);
-
+  reverb_combs_run(self, x, fb, damp, acc, n);
   for (uint32_t c = 0; c < 2; ++c) {
-    memset(acc[c], 0, n * sizeof(float));
-    for (uint32_t i = 0; i < REVERB_N_COMBS; ++i) {
-      reverb_comb_run(&self->comb[c][i], x, fb, damp, acc[c], n);
-    }
     for (uint32_t i = 0; i < REVERB_N_ALLPASSES; ++i) {
-      reverb_allpass_run(&self->allpass[c][i], acc[c], n);
+      reverb_allpass_run(
+        self->ap_buf[c][i], self->ap_len[c][i], &self->ap_pos[c][i], acc[c], n);
     }
+  }
+
+  /* Every value in a line reaches the wet signal when it is read back, so
+     one test of it per block catches a non-finite state, which would
+     otherwise circulate for ever: start over as new. (The sanitized input
+     and the comb gains below 1 keep the state far from overflow; this is
+     the guard for what they do not foresee.) */
+  uint32_t bad = 0;
+  for (uint32_t t = 0; t < n; ++t) {
+    bad |= (uint32_t) !(fabsf(acc[0][t]) <= FLT_MAX) |
+           (uint32_t) !(fabsf(acc[1][t]) <= FLT_MAX);
+  }
+  if (bad) {
+    reverb_reset(self);
   }
 
   /* Width mixes each channel's reverb into the other; width 0 is mono. */
   const float* const restrict wet   = args->param[REVERB_WET];
   const float* const restrict width = args->param[REVERB_WIDTH];
   const float* const restrict dry   = args->param[REVERB_DRY];
-  const bool mv                     = aether_param_moving(args, REVERB_WET) ||
-                  aether_param_moving(args, REVERB_WIDTH) ||
-                  aether_param_moving(args, REVERB_DRY);
-  for (uint32_t t = 0; t < n; ++t) {
-    const uint32_t j  = mv ? t : 0U;
-    const float    w  = wet[j] * REVERB_WET_SCALE;
-    const float    w1 = w * (0.5f + 0.5f * width[j]);
-    const float    w2 = w * (0.5f - 0.5f * width[j]);
-    const float    d  = dry[j];
-    outl[t]           = acc[0][t] * w1 + acc[1][t] * w2 + inl[t] * d;
-    outr[t]           = acc[1][t] * w1 + acc[0][t] * w2 + inr[t] * d;
+  if (aether_param_moving(args, REVERB_WET) ||
+      aether_param_moving(args, REVERB_WIDTH) ||
+      aether_param_moving(args, REVERB_DRY)) {
+    for (uint32_t t = 0; t < n; ++t) {
+      const float w = wet[t] * REVERB_WET_SCALE;
+      reverb_mix(
+        acc[0], acc[1], inl, inr, outl, outr, t, t + 1U, w, width[t], dry[t]);
+    }
+  } else {
+    const float w = wet[0] * REVERB_WET_SCALE;
+    reverb_mix(
+      acc[0], acc[1], inl, inr, outl, outr, 0U, n, w, width[0], dry[0]);
   }
 }
 

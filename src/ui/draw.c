@@ -5,6 +5,8 @@
 
 #include "draw.h"
 
+#include "kind.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,10 +16,8 @@
 /* Text smaller than this many pixels is not drawn. */
 #define MIN_TEXT_PX 4.0
 
-/* How far the stack of a per-voice node and the macro badges reach
-   outside its box. */
-#define STACK 8.0
-#define BADGE_H 14.0
+#define STACK AETHER_UI_STACK
+#define BADGE_H AETHER_UI_BADGE_H
 
 typedef struct {
   double r;
@@ -39,35 +39,17 @@ static const Rgb status_warn = { 0.95, 0.70, 0.25 };
 static const Rgb status_none = { 0.45, 0.45, 0.48 };
 static const Rgb badge       = { 0.55, 0.35, 0.75 };
 
-/* The fill of a node's box, by what kind of node it is. */
+/* The fill of a node's box, by its kind (kind.h): the plugin's edges
+   (audio and MIDI in and out, host macros), sound sources, control
+   signals, filters and dynamics, effects and mixing, other. */
 static Rgb
 node_fill(const AetherPatchNode* const node)
 {
-  static const struct {
-    const char* names;
-    Rgb         fill;
-  } kinds[] = {
-    /* the plugin's edges: audio and MIDI in and out, host macros */
-    { " AudioIn AudioOut MidiNote MidiCc Macro ", { 0.16, 0.27, 0.38 } },
-    /* sound sources */
-    { " Oscillator Noise KarplusStrong Granular ", { 0.20, 0.32, 0.22 } },
-    /* control signals */
-    { " Adsr Lfo SampleHold Slew Math ", { 0.33, 0.29, 0.17 } },
-    /* filters and dynamics */
-    { " Filter MoogLadder FormantFilter Compressor Waveshaper ",
-      { 0.35, 0.20, 0.20 } },
-    /* effects and mixing */
-    { " Delay Chorus Reverb Mixer Pan Gain ", { 0.28, 0.22, 0.36 } },
+  static const Rgb fills[AETHER_UI_N_KINDS] = {
+    { 0.16, 0.27, 0.38 }, { 0.20, 0.32, 0.22 }, { 0.33, 0.29, 0.17 },
+    { 0.35, 0.20, 0.20 }, { 0.28, 0.22, 0.36 }, { 0.25, 0.25, 0.27 },
   };
-  char key[AETHER_MAX_NAME + 2];
-  snprintf(key, sizeof(key), " %s ", node->type->name);
-  for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); ++i) {
-    if (strstr(kinds[i].names, key)) {
-      return kinds[i].fill;
-    }
-  }
-  const Rgb other = { 0.25, 0.25, 0.27 };
-  return other;
+  return fills[aether_ui_kind_of(node->type)];
 }
 
 void
@@ -166,11 +148,28 @@ output_index(const AetherPatchNode* const src, const char* const output)
   return o < 0 ? 0U : (uint32_t)o;
 }
 
+/* Where node `v` is drawn: its layout box, or where it is being moved. */
+static AetherUiBox
+box_of(const AetherPatch* const         patch,
+       const AetherUiLayout* const      layout,
+       const uint32_t                   v,
+       const AetherUiDrawOptions* const opts)
+{
+  AetherUiBox box = layout->boxes[v];
+  if (opts && opts->moving &&
+      !strcmp(opts->moving, aether_patch_node(patch, v)->name)) {
+    box.x = opts->move_x;
+    box.y = opts->move_y;
+  }
+  return box;
+}
+
 static void
-draw_wires(cairo_t* const              cr,
-           const AetherPatch* const    patch,
-           const AetherUiLayout* const layout,
-           const Area* const           area)
+draw_wires(cairo_t* const                   cr,
+           const AetherPatch* const         patch,
+           const AetherUiLayout* const      layout,
+           const Area* const                area,
+           const AetherUiDrawOptions* const opts)
 {
   const AetherPatchNode* const base = aether_patch_node(patch, 0);
   /* A stroke costs cairo about its length in rows: long wires dominate a
@@ -197,31 +196,36 @@ draw_wires(cairo_t* const              cr,
       double         y0 = 0.0;
       double         x1 = 0.0;
       double         y1 = 0.0;
-      aether_ui_port_pos(&layout->boxes[s],
-                         output_index(src, node->inputs[k].output),
-                         true,
-                         &x0,
-                         &y0);
-      aether_ui_port_pos(&layout->boxes[v], k, false, &x1, &y1);
+      const AetherUiBox from = box_of(patch, layout, s, opts);
+      const AetherUiBox to   = box_of(patch, layout, v, opts);
+      aether_ui_port_pos(
+        &from, output_index(src, node->inputs[k].output), true, &x0, &y0);
+      aether_ui_port_pos(&to, k, false, &x1, &y1);
 
-      /* Out of the source to the right, into the input from the left; a
-         connection going back (feedback) bows below both ends. */
-      const bool   back = x1 < x0 + 20.0;
-      const double dx   = back ? 60.0 : fmax(40.0, fabs(x1 - x0) * 0.5);
-      const double low  = fmax(y0, y1) + 40.0 + 0.15 * fabs(x0 - x1);
+      AetherUiCurve curve;
+      aether_ui_wire_curve(x0, y0, x1, y1, &curve);
+      double lo = fmax(y0, y1);
+      for (uint32_t c = 0; c < curve.n; ++c) {
+        lo = fmax(lo, curve.seg[c][5]);
+      }
+      const double dx = fmax(60.0, fabs(x1 - x0) * 0.5);
       if (fmax(x0, x1) + dx < area->x0 || fmin(x0, x1) - dx > area->x1 ||
-          (back ? low : fmax(y0, y1)) < area->y0 || fmin(y0, y1) > area->y1) {
+          lo < area->y0 || fmin(y0, y1) > area->y1) {
         continue;
       }
       cairo_move_to(cr, x0, y0);
-      if (back) {
-        cairo_curve_to(cr, x0 + dx, y0, x0 + dx, low, (x0 + x1) * 0.5, low);
-        cairo_curve_to(cr, x1 - dx, low, x1 - dx, y1, x1, y1);
-      } else {
-        cairo_curve_to(cr, x0 + dx, y0, x1 - dx, y1, x1, y1);
+      for (uint32_t c = 0; c < curve.n; ++c) {
+        const double* const q = curve.seg[c];
+        cairo_curve_to(cr, q[2], q[3], q[4], q[5], q[6], q[7]);
       }
-      cairo_set_line_width(cr, src->poly ? 3.0 : 1.5);
-      if (fb) {
+      const bool lit = opts && opts->wire_node &&
+                       !strcmp(opts->wire_node, node->name) &&
+                       opts->wire_input == k;
+      cairo_set_line_width(cr, (src->poly ? 3.0 : 1.5) + (lit ? 2.0 : 0.0));
+      if (lit) {
+        cairo_set_dash(cr, NULL, 0, 0.0);
+        set_rgb(cr, selected);
+      } else if (fb) {
         const double dash[2] = { 6.0, 4.0 };
         cairo_set_dash(cr, dash, 2, 0.0);
         set_rgb(cr, wire_fb);
@@ -416,6 +420,16 @@ aether_ui_draw(const AetherUiModel* const model,
                const int                  width,
                const int                  height)
 {
+  aether_ui_draw_with(model, cr, width, height, NULL);
+}
+
+void
+aether_ui_draw_with(const AetherUiModel* const       model,
+                    cairo_t* const                   cr,
+                    const int                        width,
+                    const int                        height,
+                    const AetherUiDrawOptions* const opts)
+{
   const AetherPatch* const    patch  = aether_ui_model_patch(model);
   const AetherUiLayout* const layout = aether_ui_model_layout(model);
   const AetherUiView* const   view   = aether_ui_model_view(model);
@@ -441,14 +455,15 @@ aether_ui_draw(const AetherUiModel* const model,
                       ((double)height - view->pan_y) / view->zoom };
 
   if (layout->n_nodes == aether_patch_n_nodes(patch)) {
-    draw_wires(cr, patch, layout, &area);
+    draw_wires(cr, patch, layout, &area, opts);
     for (uint32_t v = 0; v < layout->n_nodes; ++v) {
       const AetherPatchNode* const node = aether_patch_node(patch, v);
-      if (visible(&area, &layout->boxes[v])) {
+      const AetherUiBox            box  = box_of(patch, layout, v, opts);
+      if (visible(&area, &box)) {
         draw_node(cr,
                   patch,
                   node,
-                  &layout->boxes[v],
+                  &box,
                   sel && !strcmp(sel, node->name),
                   voices,
                   view->zoom);
@@ -459,38 +474,4 @@ aether_ui_draw(const AetherUiModel* const model,
 
   draw_status(model, cr, width, height);
   cairo_restore(cr);
-}
-
-AetherUiView
-aether_ui_fit_view(const AetherUiLayout* const layout,
-                   const int                   width,
-                   const int                   height)
-{
-  AetherUiView view = { 1.0, 0.0, 0.0 };
-  if (!layout->n_nodes) {
-    return view;
-  }
-
-  double x0 = INFINITY;
-  double y0 = INFINITY;
-  double x1 = -INFINITY;
-  double y1 = -INFINITY;
-  for (uint32_t v = 0; v < layout->n_nodes; ++v) {
-    const AetherUiBox* const b = &layout->boxes[v];
-    x0                         = fmin(x0, b->x);
-    y0                         = fmin(y0, b->y - STACK);
-    x1                         = fmax(x1, b->x + b->w + STACK);
-    y1                         = fmax(y1, b->y + b->h + BADGE_H);
-  }
-
-  const double margin = 16.0;
-  const double w      = fmax(1.0, (double)width - 2.0 * margin);
-  const double h =
-    fmax(1.0, (double)height - AETHER_UI_STATUS_H - 2.0 * margin);
-  double zoom = fmin(w / (x1 - x0), h / (y1 - y0));
-  zoom        = fmin(1.0, fmax(AETHER_UI_MIN_ZOOM, zoom));
-  view.zoom   = zoom;
-  view.pan_x  = margin + (w - (x1 - x0) * zoom) * 0.5 - x0 * zoom;
-  view.pan_y  = margin + (h - (y1 - y0) * zoom) * 0.5 - y0 * zoom;
-  return view;
 }

@@ -10,9 +10,6 @@
 
 #include <cairo.h>
 
-/** Height of the status line at the bottom of the view, in pixels. */
-#define AETHER_UI_STATUS_H 22.0
-
 /** Draw `model` into `cr`, an area of `width` x `height` pixels from the
     origin: the patch through the model's view (every node as a box with
     its name and type, inputs on the left and outputs on the right,
@@ -24,11 +21,23 @@
 void
 aether_ui_draw(const AetherUiModel* model, cairo_t* cr, int width, int height);
 
-/** The view that shows every box of `layout` in a `width` x `height` area
-    (above the status line), at most at zoom 1 and at least at
-    AETHER_UI_MIN_ZOOM, centred. */
-AetherUiView
-aether_ui_fit_view(const AetherUiLayout* layout, int width, int height);
+/** What the editor shows on top of the model: a node being moved, a
+    connection picked. Zero (NULLs) for none. */
+typedef struct {
+  const char* moving;     /**< the node drawn elsewhere, or NULL */
+  double      move_x;     /**< where its box's top-left corner is drawn */
+  double      move_y;     /**< (patch units) */
+  const char* wire_node;  /**< the node whose input `wire_input` ... */
+  uint32_t    wire_input; /**< ... is the connection drawn picked */
+} AetherUiDrawOptions;
+
+/** aether_ui_draw() with the editor's additions `opts` (NULL: none). */
+void
+aether_ui_draw_with(const AetherUiModel*       model,
+                    cairo_t*                   cr,
+                    int                        width,
+                    int                        height,
+                    const AetherUiDrawOptions* opts);
 
 /** The fill colour of `node`'s box (by its kind: the plugin's edges,
     sources, control signals, filters, effects), components 0 .. 1. */

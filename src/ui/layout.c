@@ -8,6 +8,7 @@
 
 #include "layout.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +39,30 @@ aether_ui_port_pos(const AetherUiBox* const box,
 {
   *x = output ? box->x + box->w : box->x;
   *y = box->y + AETHER_UI_BOX_HEAD + ((double)k + 0.5) * AETHER_UI_PORT_ROW;
+}
+
+void
+aether_ui_wire_curve(const double         x0,
+                     const double         y0,
+                     const double         x1,
+                     const double         y1,
+                     AetherUiCurve* const curve)
+{
+  const bool   back = x1 < x0 + 20.0;
+  const double dx   = back ? 60.0 : fmax(40.0, fabs(x1 - x0) * 0.5);
+  if (!back) {
+    const double seg[8] = { x0, y0, x0 + dx, y0, x1 - dx, y1, x1, y1 };
+    curve->n            = 1U;
+    memcpy(curve->seg[0], seg, sizeof(seg));
+    return;
+  }
+  const double low  = fmax(y0, y1) + 40.0 + 0.15 * fabs(x0 - x1);
+  const double mid  = (x0 + x1) * 0.5;
+  const double a[8] = { x0, y0, x0 + dx, y0, x0 + dx, low, mid, low };
+  const double b[8] = { mid, low, x1 - dx, low, x1 - dx, y1, x1, y1 };
+  curve->n          = 2U;
+  memcpy(curve->seg[0], a, sizeof(a));
+  memcpy(curve->seg[1], b, sizeof(b));
 }
 
 bool

@@ -31,6 +31,14 @@
 #define AETHER_UI_COL_GAP 70.0
 #define AETHER_UI_ROW_GAP 24.0
 
+/** How far the stack of a per-voice node (above and right) and the macro
+    badges (below) reach outside its box when drawn. */
+#define AETHER_UI_STACK 8.0
+#define AETHER_UI_BADGE_H 14.0
+
+/** Height of the status line at the bottom of the view, in pixels. */
+#define AETHER_UI_STATUS_H 22.0
+
 /** A rectangle: top-left corner and size. */
 typedef struct {
   double x;
@@ -71,6 +79,24 @@ aether_ui_port_pos(const AetherUiBox* box,
                    bool               output,
                    double*            x,
                    double*            y);
+
+/** The curve of a connection: `n` (1 or 2) cubic Bezier segments, each
+    start, two control points and end (x, y pairs), in patch units. */
+typedef struct {
+  uint32_t n;
+  double   seg[2][8];
+} AetherUiCurve;
+
+/** The curve of a connection from an output at (x0, y0) to an input at
+    (x1, y1): out of the source to the right and into the input from the
+    left; one going back (the input left of the output, as a feedback
+    connection usually is) bows below both ends. */
+void
+aether_ui_wire_curve(double         x0,
+                     double         y0,
+                     double         x1,
+                     double         y1,
+                     AetherUiCurve* curve);
 
 /** True if the two boxes overlap (touching edges do not). */
 bool

@@ -67,6 +67,8 @@ struct AetherUiModelImpl {
   bool           edits_sent; /**< edits sent since the patch was asked */
   uint32_t       voices;
   uint32_t       revision;
+  uint32_t       n_patches;  /**< patches received */
+  uint32_t       n_statuses; /**< status messages received */
   char           status[AETHER_UI_STATUS_SIZE];
   char           selected[AETHER_MAX_NAME]; /**< "" : none */
   AetherUiView   view;
@@ -297,6 +299,7 @@ receive_patch(AetherUiModel* const model, const LV2_Atom* const value)
   }
 
   show(model, patch);
+  ++model->n_patches;
   model->has_patch = true;
   model->stale     = false;
   model->voices    = aether_patch_voices(patch);
@@ -380,6 +383,7 @@ receive_set(AetherUiModel* const model, const LV2_Atom_Object* const obj)
       return false;
     }
     set_status(model, text, len);
+    ++model->n_statuses;
     if (model->edits_sent) {
       model->stale = true; /* an answer to an edit: see what it did */
     }
@@ -494,6 +498,18 @@ uint32_t
 aether_ui_model_revision(const AetherUiModel* const model)
 {
   return model->revision;
+}
+
+uint32_t
+aether_ui_model_n_patches(const AetherUiModel* const model)
+{
+  return model->n_patches;
+}
+
+uint32_t
+aether_ui_model_n_statuses(const AetherUiModel* const model)
+{
+  return model->n_statuses;
 }
 
 /* The editor's own state */
@@ -919,4 +935,38 @@ aether_ui_model_clear(AetherUiModel* const model, LV2_Atom_Forge* const forge)
   const bool ok = set_begin(model, forge, &frame, NULL, model->uris.ae_patch) &&
                   lv2_atom_forge_string(forge, text, (uint32_t)strlen(text));
   return sent(model, end(forge, &frame, ok));
+}
+
+AetherUiView
+aether_ui_fit_view(const AetherUiLayout* const layout,
+                   const int                   width,
+                   const int                   height)
+{
+  AetherUiView view = { 1.0, 0.0, 0.0 };
+  if (!layout->n_nodes) {
+    return view;
+  }
+
+  double x0 = INFINITY;
+  double y0 = INFINITY;
+  double x1 = -INFINITY;
+  double y1 = -INFINITY;
+  for (uint32_t v = 0; v < layout->n_nodes; ++v) {
+    const AetherUiBox* const b = &layout->boxes[v];
+    x0                         = fmin(x0, b->x);
+    y0                         = fmin(y0, b->y - AETHER_UI_STACK);
+    x1                         = fmax(x1, b->x + b->w + AETHER_UI_STACK);
+    y1                         = fmax(y1, b->y + b->h + AETHER_UI_BADGE_H);
+  }
+
+  const double margin = 16.0;
+  const double w      = fmax(1.0, (double)width - 2.0 * margin);
+  const double h =
+    fmax(1.0, (double)height - AETHER_UI_STATUS_H - 2.0 * margin);
+  double zoom = fmin(w / (x1 - x0), h / (y1 - y0));
+  zoom        = fmin(1.0, fmax(AETHER_UI_MIN_ZOOM, zoom));
+  view.zoom   = zoom;
+  view.pan_x  = margin + (w - (x1 - x0) * zoom) * 0.5 - x0 * zoom;
+  view.pan_y  = margin + (h - (y1 - y0) * zoom) * 0.5 - y0 * zoom;
+  return view;
 }

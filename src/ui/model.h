@@ -105,6 +105,15 @@ aether_ui_model_wants_patch(const AetherUiModel* model);
 uint32_t
 aether_ui_model_revision(const AetherUiModel* model);
 
+/** How many patches the plugin has sent (a patch that could not be read
+    does not count): what was sent before an edit's answer. */
+uint32_t
+aether_ui_model_n_patches(const AetherUiModel* model);
+
+/** How many status messages the plugin has sent. */
+uint32_t
+aether_ui_model_n_statuses(const AetherUiModel* model);
+
 /* The editor's own state */
 
 /** Select the node called `name` (NULL: nothing). AETHER_ERR_NOT_FOUND if
@@ -133,6 +142,12 @@ aether_ui_model_zoom_at(AetherUiModel* model,
                         double         factor,
                         double         wx,
                         double         wy);
+
+/** The view that shows every box of `layout` in a `width` x `height` area
+    (above the status line), at most at zoom 1 and at least at
+    AETHER_UI_MIN_ZOOM, centred. */
+AetherUiView
+aether_ui_fit_view(const AetherUiLayout* layout, int width, int height);
 
 /* Actions: each writes LV2 patch messages with `forge` (initialised with
    the same map, its buffer set by the caller) to be sent to the control

@@ -138,6 +138,44 @@ test_unconnected_inputs_contribute_nothing(void** state)
 }
 
 /* A gain ramp is applied per frame: the same as the ramp's own values. */
+/* Two inputs at constant gains run in one pass (the large-graph case):
+   bit for bit the passes' sum, through a master that is not 1, in any
+   partition, and still while a gain glides (the passes again). */
+static void
+test_two_inputs_one_pass_exactly(void** state)
+{
+  (void)state;
+  fill_inputs();
+  for (uint32_t block = 1; block <= 64U; block += 21U) {
+    NodeHarness* const h = new_mixer();
+    harness_set(h, "gain3", 0.3f);
+    harness_set(h, "gain8", 3.7f);
+    harness_set(h, "master", 0.75f);
+    harness_input(h, 2, in[2]);
+    harness_input(h, 7, in[7]);
+    float  y[N];
+    float* outs[1] = { y };
+    harness_render(h, outs, 500, block);
+    harness_ramp(h, "gain8", 1.25f, 200);
+    outs[0] = y + 500;
+    harness_render(h, outs, 100, block);
+    for (uint32_t t = 0; t < 500; ++t) {
+      const float e = (in[2][t] * 0.3f + in[7][t] * 3.7f) * 0.75f;
+      if (memcmp(&e, &y[t], sizeof(float))) {
+        fail_msg("block %u, frame %u: %.9g, expected %.9g",
+                 block,
+                 t,
+                 (double)y[t],
+                 (double)e);
+      }
+    }
+    /* The glide's first frame, through the passes. */
+    const float g = 3.7f + (1.25f - 3.7f) / 200.0f;
+    assert_true(y[500] == (in[2][500] * 0.3f + in[7][500] * g) * 0.75f);
+    harness_free(h);
+  }
+}
+
 static void
 test_gain_ramp_per_frame(void** state)
 {
@@ -175,6 +213,7 @@ main(void)
     cmocka_unit_test(test_sums_exactly),
     cmocka_unit_test(test_unconnected_inputs_contribute_nothing),
     cmocka_unit_test(test_gain_ramp_per_frame),
+    cmocka_unit_test(test_two_inputs_one_pass_exactly),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,7 @@
 /* Reverb: the impulse response decays (RT60 grows with room, is the same at
-   every rate), width, damping, mono input, no denormals in the state. */
+   every rate), width, damping, mono input, no denormals in the state, the
+   output is plain Freeverb's bit for bit in any block partition, and a
+   non-finite state starts over. */
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -435,6 +437,294 @@ test_silence_leaves_no_denormals(void** state)
   free(r);
 }
 
+/* The node's exact arithmetic, one frame and one line at a time: plain
+   Freeverb with the node's tunings, rate scaling and damping pole, tiny
+   values written into the lines flushed to 0. */
+typedef struct {
+  float*   buf[2][12]; /* 8 combs, then 4 allpasses, per channel */
+  uint32_t len[2][12];
+  uint32_t pos[2][12];
+  float    store[2][8];
+} PlainVerb;
+
+static void
+plain_init(PlainVerb* const v, const double rate)
+{
+  static const uint32_t tuning[12] = { 1116, 1188, 1277, 1356, 1422, 1491,
+                                       1557, 1617, 556,  441,  341,  225 };
+  memset(v, 0, sizeof(*v));
+  for (uint32_t c = 0; c < 2; ++c) {
+    for (uint32_t i = 0; i < 12; ++i) {
+      const double len =
+        floor((double)(tuning[i] + (c ? 23U : 0U)) * rate / 44100.0 + 0.5);
+      v->len[c][i] = (uint32_t)len;
+      v->buf[c][i] = (float*)calloc(v->len[c][i], sizeof(float));
+    }
+  }
+}
+
+static void
+plain_free(PlainVerb* const v)
+{
+  for (uint32_t c = 0; c < 2; ++c) {
+    for (uint32_t i = 0; i < 12; ++i) {
+      free(v->buf[c][i]);
+    }
+  }
+}
+
+static float
+plain_damp(const float damp, const double rate)
+{
+  const double a0 = 0.4 * (double)damp;
+  if (!(a0 > 0.0)) {
+    return 0.0f;
+  }
+  const double c0 = cos(2.0 * M_PI * 4000.0 / 44100.0);
+  const double c  = cos(2.0 * M_PI * 4000.0 / rate);
+  const double g2 = (1.0 - a0) * (1.0 - a0) / (1.0 - 2.0 * a0 * c0 + a0 * a0);
+  const double b  = (1.0 - g2 * c) / (1.0 - g2);
+  return (float)(1.0 / (b + sqrt(b * b - 1.0)));
+}
+
+/* What the node writes into a line: values within 1e-20 of 0 (and NaN)
+   are 0. */
+static float
+plain_flush(const float x)
+{
+  return fabsf(x) > 1e-20f ? x : 0.0f;
+}
+
+/* One frame: inputs l and r, parameters room .. dry, outputs *ol and *or. */
+static void
+plain_frame(PlainVerb* const v,
+            const float      l,
+            const float      r,
+            const float      fb,
+            const float      damp,
+            const float      wet,
+            const float      width,
+            const float      dry,
+            float* const     ol,
+            float* const     or_)
+{
+  float       x = (l + r) * 0.015f;
+  float       acc[2];
+  const float ax = fabsf(x);
+  x              = (ax > 1e-20f && ax < 1e20f) ? x : 0.0f;
+  for (uint32_t c = 0; c < 2; ++c) {
+    float a = 0.0f;
+    for (uint32_t i = 0; i < 8; ++i) {
+      float* const b  = v->buf[c][i];
+      const float  y  = b[v->pos[c][i]];
+      v->store[c][i]  = y + damp * (v->store[c][i] - y);
+      b[v->pos[c][i]] = plain_flush(x + v->store[c][i] * fb);
+      a += y;
+      v->pos[c][i] = (v->pos[c][i] + 1U) % v->len[c][i];
+    }
+    for (uint32_t i = 8; i < 12; ++i) {
+      float* const b  = v->buf[c][i];
+      const float  y  = b[v->pos[c][i]];
+      b[v->pos[c][i]] = plain_flush(a + y * 0.5f);
+      a               = y - a;
+      v->pos[c][i]    = (v->pos[c][i] + 1U) % v->len[c][i];
+    }
+    acc[c] = a;
+  }
+  const float w  = wet * 3.0f;
+  const float w1 = w * (0.5f + 0.5f * width);
+  const float w2 = w * (0.5f - 0.5f * width);
+  *ol            = acc[0] * w1 + acc[1] * w2 + l * dry;
+  *or_           = acc[1] * w1 + acc[0] * w2 + r * dry;
+}
+
+/* Uniform noise in [-amp, amp) from a xorshift32 state. */
+static void
+fill_noise(float* const x, const uint32_t n, uint32_t s, const float amp)
+{
+  for (uint32_t i = 0; i < n; ++i) {
+    s ^= s << 13U;
+    s ^= s >> 17U;
+    s ^= s << 5U;
+    x[i] = amp * ((float)(s >> 8U) / 8388608.0f - 1.0f);
+  }
+}
+
+/* Render `n` frames in blocks of pseudo-random sizes 1 .. 64. */
+static void
+render_random_blocks(NodeHarness* const h,
+                     float* const       l,
+                     float* const       r,
+                     const uint32_t     n,
+                     uint32_t           s)
+{
+  for (uint32_t done = 0; done < n;) {
+    s ^= s << 13U;
+    s ^= s >> 17U;
+    s ^= s << 5U;
+    uint32_t len  = 1U + s % 64U;
+    len           = len < n - done ? len : n - done;
+    float* out[2] = { l + done, r + done };
+    harness_render(h, out, len, 64);
+    done += len;
+  }
+}
+
+/* Noise, then its tail, rendered in random block sizes is bit for bit the
+   plain per-frame Freeverb above: the combs side by side (four to a
+   vector) and the block-wide allpasses change nothing but the speed. */
+static void
+test_matches_plain_freeverb(void** state)
+{
+  (void)state;
+  const double rates[] = { 8000.0, 44100.0, 48000.0, 96000.0 };
+  for (uint32_t k = 0; k < 4; ++k) {
+    const double   rate = rates[k];
+    const uint32_t n    = 2U * (uint32_t)rate;
+    float* const   xl   = (float*)calloc(n, sizeof(float));
+    float* const   xr   = (float*)calloc(n, sizeof(float));
+    float* const   l    = (float*)malloc(n * sizeof(float));
+    float* const   r    = (float*)malloc(n * sizeof(float));
+    fill_noise(xl, n / 2U, 3U + k, 0.8f);
+    fill_noise(xr, n / 2U, 101U + k, 0.8f);
+
+    NodeHarness* const h = new_reverb(rate, 0.7f, 0.6f);
+    harness_set(h, "wet", 0.9f);
+    harness_set(h, "width", 0.8f);
+    harness_set(h, "dry", 0.5f);
+    harness_input(h, 0, xl);
+    harness_input(h, 1, xr);
+    render_random_blocks(h, l, r, n, 77U + k);
+    harness_free(h);
+
+    PlainVerb v;
+    plain_init(&v, rate);
+    const float fb     = 0.7f + 0.28f * 0.7f;
+    const float damp   = plain_damp(0.6f, rate);
+    uint32_t    differ = 0;
+    for (uint32_t i = 0; i < n; ++i) {
+      float el = 0.0f;
+      float er = 0.0f;
+      plain_frame(&v, xl[i], xr[i], fb, damp, 0.9f, 0.8f, 0.5f, &el, &er);
+      differ += memcmp(&el, &l[i], sizeof(float)) != 0;
+      differ += memcmp(&er, &r[i], sizeof(float)) != 0;
+    }
+    plain_free(&v);
+    print_message("%.0f Hz: %u of %u samples differ from plain Freeverb "
+                  "(peak %.3f)\n",
+                  rate,
+                  differ,
+                  2U * n,
+                  fmax(measure_peak(l, n), measure_peak(r, n)));
+    assert_int_equal(differ, 0);
+    free(xl);
+    free(xr);
+    free(l);
+    free(r);
+  }
+}
+
+/* Every parameter gliding, blocks of 64, 1, 3, 7, 63 and random sizes:
+   bit-identical output (frames in whole vectors of four and frames one by
+   one give the same numbers). */
+static void
+test_block_partition_with_moving_params(void** state)
+{
+  (void)state;
+  const double   rate   = 48000.0;
+  const uint32_t n      = 24000;
+  float* const   x      = (float*)malloc(n * sizeof(float));
+  float*         ref[2] = { (float*)malloc(n * sizeof(float)),
+                            (float*)malloc(n * sizeof(float)) };
+  float*         got[2] = { (float*)malloc(n * sizeof(float)),
+                            (float*)malloc(n * sizeof(float)) };
+  fill_noise(x, n, 9U, 0.9f);
+  const uint32_t blocks[] = { 64, 1, 3, 7, 63, 0 };
+  for (uint32_t b = 0; b < 6; ++b) {
+    NodeHarness* const h = new_reverb(rate, 0.2f, 0.1f);
+    harness_input(h, 0, x);
+    harness_ramp(h, "room", 0.95f, 9000);
+    harness_ramp(h, "damp", 0.9f, 13000);
+    harness_ramp(h, "wet", 0.4f, 5000);
+    harness_ramp(h, "width", 0.3f, 7001);
+    harness_ramp(h, "dry", 0.7f, 3333);
+    float* const* const out = b ? got : ref;
+    if (blocks[b]) {
+      harness_render(h, out, n, blocks[b]);
+    } else {
+      render_random_blocks(h, out[0], out[1], n, 5U);
+    }
+    harness_free(h);
+    if (b) {
+      assert_memory_equal(ref[0], got[0], n * sizeof(float));
+      assert_memory_equal(ref[1], got[1], n * sizeof(float));
+    }
+  }
+  assert_true(measure_rms(ref[0], n) > 0.05 && measure_rms(ref[1], n) > 0.05);
+  print_message("gliding parameters: blocks of 1, 3, 7, 63 and random sizes "
+                "bit-identical to blocks of 64\n");
+  free(x);
+  for (uint32_t c = 0; c < 2; ++c) {
+    free(ref[c]);
+    free(got[c]);
+  }
+}
+
+/* A state gone non-finite (every line value NaN) spoils one block of
+   output; the node then starts over as new: from the next block on its
+   output is bit for bit that of a fresh node fed the same input. */
+static void
+test_non_finite_state_recovers(void** state)
+{
+  (void)state;
+  const double   rate = 48000.0;
+  const uint32_t n    = 48000;
+  float* const   x    = (float*)malloc(n * sizeof(float));
+  float* const   l    = (float*)malloc(n * sizeof(float));
+  float* const   r    = (float*)malloc(n * sizeof(float));
+  float* const   l2   = (float*)malloc(n * sizeof(float));
+  float* const   r2   = (float*)malloc(n * sizeof(float));
+  fill_noise(x, n, 21U, 0.5f);
+
+  NodeHarness* const       h     = new_reverb(rate, 0.8f, 0.3f);
+  const ReverbLines* const lines = (const ReverbLines*)harness_state(h);
+  for (size_t i = 0; i < lines->n_mem; ++i) {
+    lines->mem[i] = NAN;
+  }
+  harness_set(h, "dry", 0.5f);
+  harness_input(h, 0, x);
+  float* out[2] = { l, r };
+  harness_render(h, out, n, 64);
+  uint32_t bad     = 0;
+  uint32_t nonzero = 0;
+  scan_lines(h, &bad, &nonzero);
+  harness_free(h);
+
+  NodeHarness* const fresh = new_reverb(rate, 0.8f, 0.3f);
+  harness_set(fresh, "dry", 0.5f);
+  harness_input(fresh, 0, x + 64);
+  float* out2[2] = { l2, r2 };
+  harness_render(fresh, out2, n - 64U, 64);
+  harness_free(fresh);
+
+  print_message(
+    "NaN in every line: %u non-finite output samples, %u after "
+    "the first block; then %u non-finite line values\n",
+    (uint32_t)(!measure_all_finite(l, 64) + !measure_all_finite(r, 64)),
+    (uint32_t)(!measure_all_finite(l + 64, n - 64U) +
+               !measure_all_finite(r + 64, n - 64U)),
+    bad);
+  assert_int_equal(bad, 0);
+  assert_memory_equal(l + 64, l2, (n - 64U) * sizeof(float));
+  assert_memory_equal(r + 64, r2, (n - 64U) * sizeof(float));
+  assert_true(measure_rms(l + 64, n - 64U) > 0.1);
+  free(x);
+  free(l);
+  free(r);
+  free(l2);
+  free(r2);
+}
+
 int
 main(void)
 {
@@ -444,6 +734,9 @@ main(void)
     cmocka_unit_test(test_damping_darkens_the_tail),
     cmocka_unit_test(test_width_and_mono_input),
     cmocka_unit_test(test_silence_leaves_no_denormals),
+    cmocka_unit_test(test_matches_plain_freeverb),
+    cmocka_unit_test(test_block_partition_with_moving_params),
+    cmocka_unit_test(test_non_finite_state_recovers),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,8 +19,24 @@ FOAF = "http://xmlns.com/foaf/0.1/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
+UI = "http://lv2plug.in/ns/extensions/ui#"
+URID = "http://lv2plug.in/ns/ext/urid#"
 FX = "urn:aether:fx"
 SYNTH = "urn:aether:synth"
+EDITOR = "urn:aether:ui"
+
+# The editor (ui:X11UI): what it may ask of a host. Never instance-access
+# or data-access: it may run in another process than the plugin.
+UI_REQUIRED = {URID + "map"}
+UI_OPTIONAL = {
+    UI + "parent",
+    UI + "resize",
+    UI + "touch",
+    UI + "requestValue",
+    UI + "idleInterface",
+    URID + "unmap",
+}
+UI_EXTENSIONS = {UI + "idleInterface", UI + "showInterface"}
 
 # The public contract: port index, symbol and type of each plugin
 # (src/lv2/plugin.c fx_ports, synth_ports), and the parameters.
@@ -231,6 +247,59 @@ def check_presets(g, presets_dir):
             fail("%s: needs one rdfs:label" % uri)
 
 
+def check_ui(g, bundle):
+    """The editor: in the manifest exactly when its module is built."""
+    built = any(
+        os.path.exists(os.path.join(bundle, "aether_ui" + ext))
+        for ext in (".so", ".dylib", ".dll")
+    )
+    for plugin in (FX, SYNTH):
+        uis = {o[1] for o in g.objects(plugin, UI + "ui")}
+        if uis != ({EDITOR} if built else set()):
+            fail("%s: ui:ui %s (module built: %s)" % (plugin, sorted(uis), built))
+    if not built:
+        return
+    if g.types(EDITOR) != {UI + "X11UI"}:
+        fail("%s: a %s, not one ui:X11UI" % (EDITOR, sorted(g.types(EDITOR))))
+    binary = g.object(EDITOR, UI + "binary")
+    if not binary or not re.search(r"/aether_ui\.(so|dylib|dll)$", binary[1]):
+        fail("%s: ui:binary is %s" % (EDITOR, binary and binary[1]))
+    required = {o[1] for o in g.objects(EDITOR, LV2 + "requiredFeature")}
+    optional = {o[1] for o in g.objects(EDITOR, LV2 + "optionalFeature")}
+    if required != UI_REQUIRED:
+        fail("%s: requires %s, not only urid:map" % (EDITOR, sorted(required)))
+    if not optional <= UI_OPTIONAL:
+        fail("%s: optional features %s" % (EDITOR, sorted(optional - UI_OPTIONAL)))
+    extensions = {o[1] for o in g.objects(EDITOR, LV2 + "extensionData")}
+    if extensions != UI_EXTENSIONS:
+        fail("%s: extension data %s" % (EDITOR, sorted(extensions)))
+    if UI + "idleInterface" not in optional | required:
+        fail("%s: ui:idleInterface must be a feature too (the spec)" % EDITOR)
+
+    # The notify port, for each plugin: its index and symbol as the plugin
+    # has them, atom:eventTransfer of objects.
+    notified = set()
+    for note in g.objects(EDITOR, UI + "portNotification"):
+        plugin = g.object(note[1], UI + "plugin")
+        index = g.object(note[1], UI + "portIndex")
+        symbol = g.object(note[1], LV2 + "symbol")
+        protocol = g.object(note[1], UI + "protocol")
+        kind = g.object(note[1], UI + "notifyType")
+        if not plugin or plugin[1] not in PORTS:
+            fail("%s: a port notification for %s" % (EDITOR, plugin and plugin[1]))
+            continue
+        want = PORTS[plugin[1]].index("notify")
+        if not index or int(index[1]) != want or not symbol or symbol[1] != "notify":
+            fail("%s: %s's notification is not for port %d notify" % (EDITOR, plugin[1], want))
+        if not protocol or protocol[1] != ATOM + "eventTransfer":
+            fail("%s: %s's notification is not atom:eventTransfer" % (EDITOR, plugin[1]))
+        if not kind or kind[1] != ATOM + "Object":
+            fail("%s: %s's notification is not of atom:Object" % (EDITOR, plugin[1]))
+        notified.add(plugin[1])
+    if notified != {FX, SYNTH}:
+        fail("%s: notifications for %s" % (EDITOR, sorted(notified)))
+
+
 def main():
     bundle, presets_dir = sys.argv[1], sys.argv[2]
     with open(os.path.join(bundle, "manifest.ttl"), encoding="utf-8") as f:
@@ -247,12 +316,13 @@ def main():
         check_parameters(g, plugin)
         check_project(g, plugin)
     check_presets(g, presets_dir)
+    check_ui(g, bundle)
 
     for message in errors:
         print("check_ttl:", message)
     if errors:
         sys.exit(1)
-    print("check_ttl: ports, groups, parameters, maintainer and presets ok")
+    print("check_ttl: ports, groups, parameters, maintainer, presets and UI ok")
 
 
 if __name__ == "__main__":

@@ -106,6 +106,27 @@ expect 0 "$aether" snapshot placed.ttl -o placed.png
 expect 0 "$aether" snapshot flat.ttl -o flat.png
 cmp -s placed.png flat.png && fail "moving a node does not change the picture"
 
+# What the editor shows besides the patch, and where (for tests that drive
+# the editor in a host): the same places the editor's own code gives.
+expect 0 "$aether" snapshot placed.ttl -o where.png --size 1000x640 \
+  --locate node:g --locate output:g.out --locate input:out.left --locate button:fit
+grep -Eqx 'node:g [0-9]+ [0-9]+' out.txt || fail "no place for node:g: $(cat out.txt)"
+grep -Eqx 'output:g.out [0-9]+ [0-9]+' out.txt || fail "no place for output:g.out"
+grep -Eqx 'input:out.left [0-9]+ [0-9]+' out.txt || fail "no place for input:out.left"
+has out.txt "button:fit 100 15"
+expect 1 "$aether" snapshot placed.ttl -o where.png --locate button:voices+
+has err.txt "aether snapshot: --locate button:voices+: the editor does not show it"
+expect 0 "$aether" snapshot placed.ttl -o where.png --synth --locate button:voices+
+expect 0 "$aether" snapshot placed.ttl -o selected.png --select g --locate param:gain
+grep -Eqx 'param:gain [0-9]+ [0-9]+' out.txt || fail "no slider for g's gain"
+cmp -s selected.png placed.png && fail "a selected node does not change the picture"
+expect 1 "$aether" snapshot placed.ttl -o none.png --select nosuch
+has err.txt "aether snapshot: --select nosuch: the patch has no such node"
+expect 0 "$aether" snapshot placed.ttl -o palette.png --palette --locate palette:Oscillator
+cmp -s palette.png placed.png && fail "the palette does not change the picture"
+expect 2 "$aether" snapshot placed.ttl -o where.png --locate
+expect 2 "$aether" snapshot placed.ttl -o where.png --select
+
 # The redraw time of a 100-node patch (printed for the record, not asserted).
 # A synth-like patch laid out automatically (10 voices' worth of chains of
 # oscillator, filter, envelope and gain, mixed, through effects), as the

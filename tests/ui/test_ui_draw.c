@@ -8,6 +8,8 @@
    plugin's answer. */
 
 #include "draw.h"
+#include "editor.h"
+#include "editor_draw.h"
 #include "layout.h"
 #include "lv2urid.h"
 #include "model.h"
@@ -463,10 +465,130 @@ test_a_large_patch_and_tiny_surfaces(void** state)
   }
 }
 
+static void
+ignore_write(void* const handle, const LV2_Atom* const atom)
+{
+  (void)handle;
+  (void)atom;
+}
+
+/* The centre of node `name`'s box's bottom strip (no text there) in the
+   editor's window, moved by (dx, dy) patch units. */
+static void
+box_spot(const AetherUiEditor* const editor,
+         const char* const           name,
+         const double                dx,
+         const double                dy,
+         double* const               x,
+         double* const               y)
+{
+  const AetherUiModel* const   model  = aether_ui_editor_model(editor);
+  const AetherPatch* const     patch  = aether_ui_model_patch(model);
+  const AetherPatchNode* const node   = aether_patch_find(patch, name);
+  const AetherUiView* const    view   = aether_ui_model_view(model);
+  const AetherUiLayout* const  layout = aether_ui_model_layout(model);
+  assert_non_null(node);
+  const AetherUiBox* const box =
+    &layout->boxes[node - aether_patch_node(patch, 0)];
+  *x = (box->x + box->w * 0.5 + dx) * view->zoom + view->pan_x;
+  *y = (box->y + box->h - 3.0 + dy) * view->zoom + view->pan_y;
+}
+
+static void
+draw_editor(Fixture* const f, const AetherUiEditor* const editor)
+{
+  cairo_surface_flush(f->surface);
+  memset(cairo_image_surface_get_data(f->surface),
+         0,
+         (size_t)cairo_image_surface_get_stride(f->surface) * H);
+  cairo_surface_mark_dirty(f->surface);
+  aether_ui_editor_draw(editor, f->cr);
+  assert_int_equal(cairo_status(f->cr), CAIRO_STATUS_SUCCESS);
+  cairo_surface_flush(f->surface);
+}
+
+/* The whole editor: its toolbar and status line around the patch, the
+   panel of the selected node, a node drawn where it is dragged (and not
+   where it was), the palette. */
+static void
+test_the_editor_draws_what_it_does(void** state)
+{
+  Fixture* const           f = (Fixture*)*state;
+  static const char* const text =
+    "@prefix ae: <urn:aether:> .\n"
+    "@prefix node: <urn:aether:node:> .\n"
+    "node:osc a ae:Oscillator ; ae:x 0 ; ae:y 0 .\n"
+    "node:flt a ae:Filter ; ae:in node:osc ; ae:x 300 ; ae:y 0 .\n"
+    "node:out a ae:AudioOut ; ae:left node:flt ; ae:x 600 ; ae:y 0 .\n";
+  AetherUiEditor* const editor =
+    aether_ui_editor_new(f->map, true, W, H, ignore_write, NULL);
+  assert_non_null(editor);
+  tell(f, "urn:aether:patch", text); /* into f->msg */
+  aether_ui_editor_receive(editor, (const LV2_Atom*)f->msg);
+  const AetherPatch* const patch =
+    aether_ui_model_patch(aether_ui_editor_model(editor));
+
+  double bg[3] = { 0.0, 0.0, 0.0 };
+  double c[3]  = { 0.0, 0.0, 0.0 };
+  int    rgb[3];
+  aether_ui_background(&bg[0], &bg[1], &bg[2]);
+  draw_editor(f, editor);
+  for (uint32_t i = 0; i < aether_patch_n_nodes(patch); ++i) {
+    const AetherPatchNode* const node = aether_patch_node(patch, i);
+    double                       x    = 0.0;
+    double                       y    = 0.0;
+    box_spot(editor, node->name, 0.0, 0.0, &x, &y);
+    aether_ui_node_color(node, &c[0], &c[1], &c[2]);
+    pixel(f, x, y, rgb);
+    assert_true(close_to(rgb, c[0], c[1], c[2]));
+  }
+  pixel(f, W * 0.5, 3.0, rgb); /* the toolbar */
+  assert_false(close_to(rgb, bg[0], bg[1], bg[2]));
+  pixel(f, W - 20.0, H - 60.0, rgb); /* no panel */
+  assert_true(close_to(rgb, bg[0], bg[1], bg[2]));
+
+  /* Selected: the panel on the right (editor_draw.c's panel colour). */
+  assert_int_equal(aether_ui_editor_select(editor, "flt"), AETHER_SUCCESS);
+  draw_editor(f, editor);
+  pixel(f, W - 20.0, H - 60.0, rgb);
+  assert_true(close_to(rgb, 0.10, 0.105, 0.115));
+
+  /* Dragged 200 patch units down: drawn there, not where it was. */
+  double x = 0.0;
+  double y = 0.0;
+  assert_true(aether_ui_editor_locate(editor, "node:osc", &x, &y));
+  const double zoom =
+    aether_ui_model_view(aether_ui_editor_model(editor))->zoom;
+  aether_ui_editor_press(editor, x, y, AETHER_UI_BUTTON_LEFT, 0U, 1000U);
+  aether_ui_editor_motion(editor, x, y + 200.0 * zoom, 0U);
+  draw_editor(f, editor);
+  aether_ui_node_color(aether_patch_find(patch, "osc"), &c[0], &c[1], &c[2]);
+  box_spot(editor, "osc", 0.0, 200.0, &x, &y);
+  pixel(f, x, y, rgb);
+  assert_true(close_to(rgb, c[0], c[1], c[2]));
+  box_spot(editor, "osc", 0.0, 0.0, &x, &y);
+  pixel(f, x, y, rgb);
+  assert_true(close_to(rgb, bg[0], bg[1], bg[2]));
+  aether_ui_editor_key(editor, AETHER_UI_KEY_ESCAPE, NULL, 0U);
+
+  /* The palette, where the key 'a' opened it. */
+  aether_ui_editor_motion(editor, 100.0, H - 200.0, 0U);
+  pixel(f, 110.0, H - 170.0, rgb);
+  assert_true(close_to(rgb, bg[0], bg[1], bg[2]));
+  aether_ui_editor_key(editor, AETHER_UI_KEY_TEXT, "a", 0U);
+  assert_true(aether_ui_editor_locate(editor, "palette:AudioIn", &x, &y));
+  draw_editor(f, editor);
+  pixel(f, 110.0, H - 170.0, rgb);
+  assert_false(close_to(rgb, bg[0], bg[1], bg[2]));
+  aether_ui_editor_free(editor);
+}
+
 int
 main(void)
 {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown(
+      test_the_editor_draws_what_it_does, setup, teardown),
     cmocka_unit_test_setup_teardown(
       test_every_shipped_patch_is_drawn_where_laid_out, setup, teardown),
     cmocka_unit_test_setup_teardown(

@@ -6,22 +6,12 @@
    the saved state after a move), and what the model disconnects goes
    silent. */
 
-#include "lv2features.h"
-#include "lv2ports.h"
-#include "lv2seq.h"
-#include "lv2state.h"
-#include "lv2urid.h"
-#include "lv2worker.h"
-#include "lv2world.h"
 #include "model.h"
+#include "uiwire.h"
 
-#include <lilv/lilv.h>
 #include <lv2/atom/forge.h>
 #include <lv2/atom/util.h>
-#include <lv2/midi/midi.h>
 #include <lv2/patch/patch.h>
-#include <lv2/state/state.h>
-#include <lv2/worker/worker.h>
 
 #include <math.h>
 #include <setjmp.h>
@@ -34,95 +24,48 @@
 
 #include <cmocka.h>
 
-#define RATE 48000.0
-#define BLOCK 256U
 #define CAPACITY 65536U
 
 typedef struct {
-  Lv2Urids*            urids;
-  Lv2Worker*           worker;
-  Lv2Features          features;
-  Lv2Ports             ports;
-  LilvInstance*        instance;
-  AetherUiModel*       model;
-  LV2_Atom_Forge       ui;      /**< the model writes its messages here */
-  LV2_Atom_Forge       control; /**< the control sequence of the next run */
-  LV2_Atom_Forge_Frame seq;
-  uint8_t*             msg;
-  uint8_t*             control_buf;
-  uint8_t*             notify_buf;
-  float                left[BLOCK];
-  float                right[BLOCK];
-  uint32_t             n_events; /**< notify events given to the model */
+  UiWire*        wire;
+  AetherUiModel* model;
+  LV2_Atom_Forge ui; /**< the model writes its messages here */
+  uint8_t*       msg;
 } Wire;
+
+/* Notify, into the model (as a host's port_event would). */
+static void
+to_model(void* const handle, const LV2_Atom* const atom)
+{
+  aether_ui_model_receive(((Wire*)handle)->model, atom);
+}
 
 static LV2_URID_Map*
 map(Wire* const w)
 {
-  return lv2urid_as_map(w->urids);
-}
-
-static void
-open_control(Wire* const w)
-{
-  lv2_atom_forge_set_buffer(&w->control, w->control_buf, CAPACITY);
-  lv2_atom_forge_sequence_head(&w->control, &w->seq, 0);
+  return uiwire_map(w->wire);
 }
 
 static Wire*
 wire_new(const char* const uri)
 {
-  const LilvPlugin* const plugin = lv2world_plugin(uri);
-  assert_non_null(plugin);
-
   Wire* const w = (Wire*)calloc(1, sizeof(Wire));
   assert_non_null(w);
-  const Lv2WorkerOptions options = { 256U, 0U, false };
-  w->urids                       = lv2urid_new(4096);
-  w->worker                      = lv2worker_new(&options);
-  lv2features_init(&w->features,
-                   map(w),
-                   lv2urid_as_unmap(w->urids),
-                   lv2worker_schedule(w->worker));
-  w->instance = lilv_plugin_instantiate(plugin, RATE, w->features.list);
-  assert_non_null(w->instance);
-  lv2worker_attach(
-    w->worker,
-    (const LV2_Worker_Interface*)lilv_instance_get_extension_data(
-      w->instance, LV2_WORKER__interface),
-    lilv_instance_get_handle(w->instance));
-
-  w->msg         = (uint8_t*)aligned_alloc(64, CAPACITY);
-  w->control_buf = (uint8_t*)aligned_alloc(64, CAPACITY);
-  w->notify_buf  = (uint8_t*)aligned_alloc(64, CAPACITY);
+  w->wire = uiwire_new(uri, to_model, w);
+  w->msg  = (uint8_t*)aligned_alloc(64, CAPACITY);
   assert_non_null(w->msg);
-  assert_non_null(w->control_buf);
-  assert_non_null(w->notify_buf);
-  lv2ports_find(&w->ports, lv2world_get(), plugin);
-  lv2ports_connect_others(
-    &w->ports, w->instance, w->control_buf, w->notify_buf);
-
   w->model = aether_ui_model_new(map(w));
   assert_non_null(w->model);
   lv2_atom_forge_init(&w->ui, map(w));
-  lv2_atom_forge_init(&w->control, map(w));
-  open_control(w);
-  lilv_instance_activate(w->instance);
   return w;
 }
 
 static void
 wire_free(Wire* const w)
 {
-  lilv_instance_deactivate(w->instance);
-  lilv_instance_free(w->instance);
-  lv2worker_free(w->worker);
-  lv2ports_free(&w->ports);
+  uiwire_free(w->wire);
   aether_ui_model_free(w->model);
-  lv2urid_free(w->urids);
   free(w->msg);
-  free(w->control_buf);
-  free(w->notify_buf);
   free(w);
 }
 
@@ -143,9 +86,7 @@ send(Wire* const w, const AetherStatus st)
   uint32_t at = 0;
   while (at < w->ui.offset) {
     const LV2_Atom* const atom = (const LV2_Atom*)(w->msg + at);
-    lv2_atom_forge_frame_time(&w->control, 0);
-    assert_true(
-      lv2_atom_forge_write(&w->control, atom, lv2_atom_total_size(atom)));
+    uiwire_send(w->wire, atom);
     at += lv2_atom_pad_size(lv2_atom_total_size(atom));
   }
 }
@@ -153,47 +94,13 @@ send(Wire* const w, const AetherStatus st)
 static void
 send_midi(Wire* const w, const uint8_t status, const uint8_t key)
 {
-  const uint8_t msg[3] = { status, key, 100 };
-  lv2_atom_forge_frame_time(&w->control, 0);
-  lv2_atom_forge_atom(
-    &w->control, 3, map(w)->map(map(w)->handle, LV2_MIDI__MidiEvent));
-  lv2_atom_forge_write(&w->control, msg, 3);
+  uiwire_send_midi(w->wire, status, key, 100);
 }
 
-/* One block: the control sequence in, notify to the model, the worker's
-   jobs done (as a worker thread that always wins). Returns the peak of the
-   left output. */
 static float
 cycle(Wire* const w)
 {
-  static float       silence[BLOCK];
-  const float* const in[2]      = { silence, silence };
-  float* const       out[2]     = { w->left, w->right };
-  float* const       scratch[2] = { w->left, w->right };
-  lv2_atom_forge_pop(&w->control, &w->seq);
-  lv2ports_connect_audio(&w->ports, w->instance, in, out, 0, silence, scratch);
-  lv2seq_announce(w->notify_buf, CAPACITY);
-  lv2worker_deliver(w->worker);
-  lilv_instance_run(w->instance, BLOCK);
-
-  Lv2SeqWalk walk;
-  assert_true(
-    lv2seq_begin(&walk, (const LV2_Atom_Sequence*)w->notify_buf, CAPACITY));
-  for (const LV2_Atom_Event* ev = lv2seq_next(&walk); ev;
-       ev                       = lv2seq_next(&walk)) {
-    aether_ui_model_receive(w->model, &ev->body);
-    ++w->n_events;
-  }
-  assert_false(walk.bad);
-
-  open_control(w);
-  lv2worker_run_jobs(w->worker);
-
-  float peak = 0.0f;
-  for (uint32_t i = 0; i < BLOCK; ++i) {
-    peak = fabsf(w->left[i]) > peak ? fabsf(w->left[i]) : peak;
-  }
-  return peak;
+  return uiwire_cycle(w->wire);
 }
 
 /* Run until the plugin has answered everything and the model has the
@@ -232,20 +139,7 @@ assert_model_is_plugin(Wire* const w)
 static AetherPatch*
 saved_patch(Wire* const w)
 {
-  const LV2_State_Interface* const iface =
-    (const LV2_State_Interface*)lilv_instance_get_extension_data(
-      w->instance, LV2_STATE__interface);
-  assert_non_null(iface);
-  LV2_State_Status st = LV2_STATE_SUCCESS;
-  char* const      text =
-    lv2state_save_text(iface,
-                       lilv_instance_get_handle(w->instance),
-                       map(w)->map(map(w)->handle, "urn:aether:patch"),
-                       LV2_STATE_IS_POD | LV2_STATE_IS_PORTABLE,
-                       w->features.list,
-                       &st);
-  assert_int_equal(st, LV2_STATE_SUCCESS);
-  assert_non_null(text);
+  char* const  text  = uiwire_save(w->wire);
   AetherPatch* patch = NULL;
   AetherError  err;
   assert_int_equal(
@@ -397,7 +291,5 @@ main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_build_a_voice_from_nothing),
   };
-  const int failed = cmocka_run_group_tests(tests, NULL, NULL);
-  lv2world_free();
-  return failed;
+  return cmocka_run_group_tests(tests, NULL, NULL);
 }
