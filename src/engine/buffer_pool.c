@@ -50,23 +50,24 @@ aether_buffer_pool_silence(const AetherBufferPool* const pool)
 void
 aether_buffer_pool_reset(AetherBufferPool* const pool)
 {
-  /* Stack top is index 0, so the lowest (most likely cached) buffers are
-     handed out first. */
-  for (uint32_t i = 0; i < pool->capacity; ++i) {
-    pool->free_stack[i] = pool->capacity - 1U - i;
-  }
-  pool->n_free     = pool->capacity;
+  pool->n_free     = 0;
+  pool->fresh      = 0;
   pool->high_water = 0;
 }
 
 AetherStatus
 aether_buffer_pool_acquire(AetherBufferPool* const pool, uint32_t* const index)
 {
-  if (!pool->n_free) {
+  /* The last released first, else the lowest never taken: the lowest
+     (most likely cached) buffers are handed out first. */
+  if (pool->n_free) {
+    *index = pool->free_stack[--pool->n_free];
+  } else if (pool->fresh < pool->capacity) {
+    *index = pool->fresh++;
+  } else {
     return AETHER_ERR_FULL;
   }
-  *index                = pool->free_stack[--pool->n_free];
-  const uint32_t in_use = pool->capacity - pool->n_free;
+  const uint32_t in_use = pool->fresh - pool->n_free;
   if (in_use > pool->high_water) {
     pool->high_water = in_use;
   }

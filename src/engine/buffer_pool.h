@@ -11,12 +11,16 @@
 
 /** AETHER_BUFFER_SIZE-float buffers, AETHER_ALIGN aligned, plus a shared
     silence buffer that no node ever writes. The free stack is used by the
-    compiler only (control side); the audio thread sees resolved pointers. */
+    compiler only (control side); the audio thread sees resolved pointers.
+    Buffers never taken since the last reset are not on the stack: they
+    come after it, from `fresh` up, so a reset costs nothing however large
+    the pool (a compile used to write the whole stack, 80 KB). */
 typedef struct {
   float*    data;       /**< capacity buffers, then the silence buffer */
-  uint32_t* free_stack; /**< indices of free buffers, top is next */
+  uint32_t* free_stack; /**< released buffers, top is next */
   uint32_t  capacity;   /**< number of buffers */
   uint32_t  n_free;     /**< entries in free_stack */
+  uint32_t  fresh;      /**< buffers fresh .. capacity - 1 never taken */
   uint32_t  high_water; /**< most buffers in use since the last reset */
 } AetherBufferPool;
 

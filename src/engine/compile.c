@@ -428,6 +428,7 @@ sum_voices(void* const self, const AetherProcessArgs* const args, uint32_t n)
 
 static AetherSchedule*
 schedule_alloc(const uint32_t n_steps,
+               const uint32_t n_sums,
                const uint32_t n_units,
                const uint32_t n_names,
                const uint32_t n_maps,
@@ -449,7 +450,7 @@ schedule_alloc(const uint32_t n_steps,
     (AetherScheduleName*)calloc(n_names + 1U, sizeof(AetherScheduleName));
   sch->maps =
     (AetherScheduleMap*)calloc(n_maps + 1U, sizeof(AetherScheduleMap));
-  sch->sums = (AetherVoiceSum*)calloc(n_steps + 1U, sizeof(AetherVoiceSum));
+  sch->sums = (AetherVoiceSum*)calloc(n_sums + 1U, sizeof(AetherVoiceSum));
   sch->step_inst =
     (AetherInstance**)calloc(n_steps + 1U, sizeof(AetherInstance*));
   sch->step_first = (uint8_t*)calloc(n_steps + 1U, 1U);
@@ -682,26 +683,29 @@ aether_schedule_compile(AetherGraph* const         graph,
     return st;
   }
 
-  /* At most: two steps per unit, plus a sum per output of a node. */
-  const uint32_t  max_steps = 2U * s.n_units + s.n * AETHER_MAX_OUTPUTS + 1U;
-  AetherSchedule* sch =
-    schedule_alloc(max_steps, s.n_units, s.n, graph->n_maps, graph->n_cc_maps);
-  Plan* const plan = (Plan*)malloc(max_steps * sizeof(Plan));
-  if (!sch || !plan) {
-    aether_schedule_free(sch);
-    free(plan);
+  /* At most: two steps per unit, plus a sum per output of a node. The
+     schedule's arrays are then allocated for the steps planned, not this
+     bound: a commit writes no more memory than the audio thread reads
+     (what it writes evicts the audio thread's data from shared caches). */
+  const uint32_t max_steps = 2U * s.n_units + s.n * AETHER_MAX_OUTPUTS + 1U;
+  Plan* const    plan      = (Plan*)malloc(max_steps * sizeof(Plan));
+  if (!plan) {
     scratch_free(&s);
     return aether_error(err, AETHER_ERR_NO_MEMORY, "out of memory");
   }
-
-  if (bind_new_instances(graph, &s)) {
-    aether_schedule_free(sch);
-    free(plan);
-    scratch_free(&s);
-    return aether_error(err, AETHER_ERR_NO_MEMORY, "out of memory");
-  }
-
   const uint32_t n_steps = plan_steps(graph, &s, plan);
+  uint32_t       n_sums  = 0;
+  for (uint32_t k = 0; k < n_steps; ++k) {
+    n_sums += plan[k].kind == VOICE_SUM;
+  }
+  AetherSchedule* sch = schedule_alloc(
+    n_steps, n_sums, s.n_units, s.n, graph->n_maps, graph->n_cc_maps);
+  if (!sch || bind_new_instances(graph, &s)) {
+    aether_schedule_free(sch);
+    free(plan);
+    scratch_free(&s);
+    return aether_error(err, AETHER_ERR_NO_MEMORY, "out of memory");
+  }
   find_last_uses(graph, &s, plan, n_steps);
 
   size_t n_ptrs = 1U;

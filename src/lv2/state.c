@@ -12,6 +12,36 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* `path` through the host's state:mapPath (to the abstract form for a
+   save, back to an absolute one for a restore), as a string of ours
+   (malloc'ed): the host's is given back with its state:freePath. */
+static char*
+map_path(const LV2_Feature* const* const features,
+         const char* const               path,
+         const bool                      absolute)
+{
+  LV2_State_Map_Path*  map  = NULL;
+  LV2_State_Free_Path* done = NULL;
+  lv2_features_query(features,
+                     LV2_STATE__mapPath,
+                     &map,
+                     false,
+                     LV2_STATE__freePath,
+                     &done,
+                     false,
+                     NULL);
+  char* const mapped = !map       ? NULL
+                       : absolute ? map->absolute_path(map->handle, path)
+                                  : map->abstract_path(map->handle, path);
+  char* const copy   = strdup(mapped ? mapped : path);
+  if (mapped && done) {
+    done->free_path(done->handle, mapped);
+  } else {
+    free(mapped);
+  }
+  return copy;
+}
+
 static LV2_State_Status
 save(LV2_Handle const                instance,
      const LV2_State_Store_Function  store,
@@ -44,32 +74,16 @@ save(LV2_Handle const                instance,
   pthread_mutex_lock(&p->lock);
   char* const file = p->last_file ? strdup(p->last_file) : NULL;
   pthread_mutex_unlock(&p->lock);
-  if (!st && file) {
-    LV2_State_Map_Path*  map_path  = NULL;
-    LV2_State_Free_Path* free_path = NULL;
-    lv2_features_query(features,
-                       LV2_STATE__mapPath,
-                       &map_path,
-                       false,
-                       LV2_STATE__freePath,
-                       &free_path,
-                       false,
-                       NULL);
-    char* const abstract =
-      map_path ? map_path->abstract_path(map_path->handle, file) : NULL;
-    const char* const path = abstract ? abstract : file;
-    st                     = store(handle,
+  char* const path = file ? map_path(features, file, false) : NULL;
+  if (!st && path) {
+    st = store(handle,
                p->uris.ae_patchFile,
                path,
                strlen(path) + 1U,
                p->uris.atom_Path,
                LV2_STATE_IS_POD);
-    if (abstract && free_path) {
-      free_path->free_path(free_path->handle, abstract);
-    } else {
-      free(abstract);
-    }
   }
+  free(path);
   free(file);
   return st;
 }
@@ -107,25 +121,7 @@ saved_file(const AetherPlugin* const         p,
       value[size - 1U] != '\0' || strlen(value) != size - 1U) {
     return NULL;
   }
-  LV2_State_Map_Path*  map_path  = NULL;
-  LV2_State_Free_Path* free_path = NULL;
-  lv2_features_query(features,
-                     LV2_STATE__mapPath,
-                     &map_path,
-                     false,
-                     LV2_STATE__freePath,
-                     &free_path,
-                     false,
-                     NULL);
-  char* const absolute =
-    map_path ? map_path->absolute_path(map_path->handle, value) : NULL;
-  char* const copy = strdup(absolute ? absolute : value);
-  if (absolute && free_path) {
-    free_path->free_path(free_path->handle, absolute);
-  } else {
-    free(absolute);
-  }
-  return copy;
+  return map_path(features, value, true);
 }
 
 static LV2_State_Status
@@ -147,15 +143,18 @@ restore(LV2_Handle const                  instance,
   const char* text =
     (const char*)retrieve(handle, p->uris.ae_patch, &size, &type, &vflags);
 
+  /* A state of port values only (jalv restores the plugin's default state
+     so at start; a host's own presets) keeps the running patch, quietly. */
+  if (!text) {
+    return LV2_STATE_SUCCESS;
+  }
+
   /* A corrupt state keeps the running patch and says why. */
   AetherError      err;
   LV2_State_Status st  = LV2_STATE_SUCCESS;
   size_t           len = 0;
   aether_error_clear(&err);
-  if (!text) {
-    st = LV2_STATE_ERR_NO_PROPERTY;
-    aether_error(&err, AETHER_ERR_NOT_FOUND, "the saved state has no patch");
-  } else if (!saved_text(p, text, size, type, &len)) {
+  if (!saved_text(p, text, size, type, &len)) {
     st = LV2_STATE_ERR_BAD_TYPE;
     aether_error(&err, AETHER_ERR_BAD_VALUE, "the saved patch is not a string");
   } else if (aether_plugin_text_blank(text, len)) {

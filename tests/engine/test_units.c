@@ -99,6 +99,19 @@ test_pool_aligned_silence_and_exhaustion(void** state)
   aether_buffer_pool_release(&p, idx[1]);
   assert_int_equal(aether_buffer_pool_acquire(&p, &idx[3]), AETHER_SUCCESS);
   assert_int_equal(idx[3], idx[1]);
+
+  /* After a reset, every buffer again, the lowest first. */
+  aether_buffer_pool_reset(&p);
+  for (uint32_t i = 0; i < 3U; ++i) {
+    assert_int_equal(aether_buffer_pool_acquire(&p, &idx[i]), AETHER_SUCCESS);
+    assert_int_equal(idx[i], i);
+  }
+  assert_int_equal(aether_buffer_pool_acquire(&p, &idx[3]), AETHER_ERR_FULL);
+  aether_buffer_pool_release(&p, 2U);
+  aether_buffer_pool_release(&p, 0U);
+  assert_int_equal(aether_buffer_pool_acquire(&p, &idx[3]), AETHER_SUCCESS);
+  assert_int_equal(idx[3], 0U);
+  assert_int_equal(p.high_water, 3);
   aether_buffer_pool_destroy(&p);
 }
 

@@ -767,9 +767,6 @@ test_bad_saved_states(void** state)
   static const char    unterminated[4] = { 'a', 'b', 'c', 'd' };
   static const int32_t number          = 42;
 
-  const RestoreArg none = {
-    NULL, 0, LV2_ATOM__String, LV2_STATE_ERR_NO_PROPERTY
-  };
   const RestoreArg wrong = {
     &number, sizeof(number), LV2_ATOM__Int, LV2_STATE_ERR_BAD_TYPE
   };
@@ -788,13 +785,6 @@ test_bad_saved_states(void** state)
     corrupt, len + 1U, LV2_ATOM__String, LV2_STATE_ERR_UNKNOWN
   };
   const BadCase cases[] = {
-    { "state without a patch",
-      { 0 },
-      restore,
-      &none,
-      "error: the saved state has no patch",
-      1,
-      false },
     { "state of the wrong type",
       { 0 },
       restore,

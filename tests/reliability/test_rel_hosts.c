@@ -223,6 +223,34 @@ test_restore_takes_the_size_given(void** state)
   rhost_free(host);
 }
 
+/* A state of port values only (jalv restores the plugin's default state so
+   at start) keeps the patch and says nothing: no red status in an editor
+   that opens. */
+static void
+test_state_without_a_patch_is_quiet(void** state)
+{
+  (void)state;
+  RHost* const host = new_host(REL_FX);
+  post_patch(host, gain_patch);
+  render(host, out_a, 1024);
+  char* const before = saved_patch(host);
+  RelLog      log;
+  memset(&log, 0, sizeof(log));
+  rel_log_drain(host, &log);
+  rel_log_clear(&log);
+  assert_int_equal(rhost_restore(host, NULL, 0, 0), LV2_STATE_SUCCESS);
+  render(host, out_a, 1024);
+  rel_log_drain(host, &log);
+  assert_int_equal(log.n_status, 0);
+  assert_int_equal(log.n_changed, 0);
+  char* const after = saved_patch(host);
+  assert_string_equal(before, after);
+  free(after);
+  free(before);
+  rel_log_free(&log);
+  rhost_free(host);
+}
+
 /* Point 0: the newest state wins, however many come with no run() between,
    with the plugin active or deactivated. */
 static void
@@ -787,6 +815,7 @@ main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_restore_takes_the_size_given),
     cmocka_unit_test(test_many_restores_without_run),
+    cmocka_unit_test(test_state_without_a_patch_is_quiet),
     cmocka_unit_test(test_restored_state_wins_over_stale_patch_file),
     cmocka_unit_test(test_reactivated_effect_forgets_its_past),
     cmocka_unit_test(test_reactivated_synth_forgets_its_notes),
