@@ -40,15 +40,29 @@ aether_param_fill(AetherParam* const param, float* const buf, const uint32_t n)
     return false;
   }
 
-  uint32_t i = 0;
-  for (; i < n && param->remaining; ++i) {
-    /* The last frame lands exactly on the target, not near it. */
-    param->value =
-      --param->remaining ? param->value + param->step : param->target;
-    buf[i] = param->value;
-  }
-  for (const float v = param->value; i < n; ++i) {
+  /* The ramp in locals, not through `param`, which may alias `buf`: the
+     compiler then keeps the running value in a register instead of storing
+     and reloading it at every frame. The same additions in the same order. */
+  const float    step      = param->step;
+  const uint32_t remaining = param->remaining;
+  const uint32_t k         = n < remaining ? n : remaining;
+  const bool     lands     = k == remaining; /* the ramp ends in this call */
+  const uint32_t glide     = lands ? k - 1U : k;
+  float          v         = param->value;
+  uint32_t       i         = 0;
+  for (; i < glide; ++i) {
+    v += step;
     buf[i] = v;
   }
+  if (lands) {
+    /* The last frame lands exactly on the target, not near it. */
+    v        = param->target;
+    buf[i++] = v;
+  }
+  for (; i < n; ++i) {
+    buf[i] = v;
+  }
+  param->value     = v;
+  param->remaining = remaining - k;
   return true;
 }

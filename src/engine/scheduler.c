@@ -493,6 +493,23 @@ all_in_range(float* const* const out, const uint32_t n)
   return !bad;
 }
 
+/* Copy `n` floats from `src`, or zero them when `src` is NULL. A frame at
+   a time (hosts that split their blocks at every event) skips the library
+   call, which costs more than the frame. */
+static inline void
+copy_frames(float* const restrict dst,
+            const float* const restrict src,
+            const uint32_t n)
+{
+  if (n == 1U) {
+    dst[0] = src ? src[0] : 0.0f;
+  } else if (src) {
+    memcpy(dst, src, n * sizeof(float));
+  } else {
+    memset(dst, 0, n * sizeof(float));
+  }
+}
+
 void
 aether_engine_process(AetherEngine* const e,
                       const float* const  in[2],
@@ -529,11 +546,7 @@ aether_engine_process(AetherEngine* const e,
 
   /* Copy the input first: hosts may process in place (out == in). */
   for (uint32_t c = 0; c < 2; ++c) {
-    if (in && in[c]) {
-      memcpy(e->in_copy[c], in[c], n * sizeof(float));
-    } else {
-      memset(e->in_copy[c], 0, n * sizeof(float));
-    }
+    copy_frames(e->in_copy[c], in ? in[c] : NULL, n);
   }
 
   for (uint32_t done = 0; done < n;) {
@@ -567,8 +580,8 @@ aether_engine_process(AetherEngine* const e,
     }
 
     float* const chunk_out[2] = { out[0] + done, out[1] + done };
-    memset(chunk_out[0], 0, len * sizeof(float));
-    memset(chunk_out[1], 0, len * sizeof(float));
+    copy_frames(chunk_out[0], NULL, len);
+    copy_frames(chunk_out[1], NULL, len);
     e->ctx.host_in[0]  = e->in_copy[0] + done;
     e->ctx.host_in[1]  = e->in_copy[1] + done;
     e->ctx.host_out[0] = chunk_out[0];
@@ -608,7 +621,12 @@ aether_engine_process(AetherEngine* const e,
   }
 
   e->n_midi = 0;
-  atomic_fetch_add_explicit(&e->frames, n, memory_order_relaxed);
+  /* Only this thread writes the count: a plain add, not a locked one
+     (which would wait for every store of the block to drain). */
+  atomic_store_explicit(&e->frames,
+                        atomic_load_explicit(&e->frames, memory_order_relaxed) +
+                          n,
+                        memory_order_relaxed);
   aether_fpmode_leave(fpmode);
 }
 

@@ -20,7 +20,10 @@ aether_plugin_reply(AetherPlugin* const   p,
                     const uint32_t        flags,
                     char* const           text)
 {
-  const AetherReply reply = { text, (uint32_t)kind, flags };
+  const size_t      len   = text ? strlen(text) : 0U;
+  const AetherReply reply = {
+    text, (uint32_t)kind, flags, len > UINT32_MAX ? UINT32_MAX : (uint32_t)len
+  };
   if (!aether_ring_push(&p->replies, &reply)) {
     free(text); /* nobody is listening: the status is still kept below */
   }

@@ -120,6 +120,139 @@ forge_ack(AetherPlugin* const          p,
   }
 }
 
+/* Patch texts on notify. A text of at most text_per_run() bytes goes as
+   it always has: one patch:Set of ae:patch. A longer one goes in pieces, at
+   most text_per_run() bytes of it per run, each a patch:Set of ae:patchPart
+   whose value is an object with ae:partOffset (where the piece starts in
+   the text, in bytes), ae:patchLength (the whole text's length) and
+   rdf:value (the piece, a string): the receiver appends the pieces in
+   order and has the text when it holds ae:patchLength bytes. run() keeps
+   the text (p->sending, p->sent) until the last piece is out, then hands
+   it back (aether_plugin_free_later). Hosts that do not know ae:patchPart
+   ignore it, as any patch:Set of a property they do not know. */
+
+/* Room a patch:Set takes on notify besides its text, with margin (an
+   ae:patchPart takes about 150 bytes). */
+#define SET_OVERHEAD 256U
+
+/* The smallest piece worth a message (unless it is the last). */
+#define MIN_PIECE 64U
+
+/* Most patch text one run writes: AETHER_PART_BYTES, or less in a small
+   notify buffer (half of it, so the run's other answers still fit); 0 if
+   the buffer cannot carry a piece at all. */
+static uint32_t
+text_per_run(const AetherPlugin* const p)
+{
+  const uint32_t half = notify_open(p) ? p->forge.size / 2U : 0U;
+  if (half < SET_OVERHEAD + MIN_PIECE) {
+    return 0U;
+  }
+  return half - SET_OVERHEAD < AETHER_PART_BYTES ? half - SET_OVERHEAD
+                                                 : AETHER_PART_BYTES;
+}
+
+/* Where a piece of `text` from `begin` to at most `end` ends: never inside
+   a UTF-8 character, so that every piece is a valid string. */
+static uint32_t
+piece_end(const char* const text, const uint32_t begin, const uint32_t end)
+{
+  uint32_t e = end;
+  for (uint32_t k = 0;
+       k < 3U && e > begin + 1U && ((unsigned char)text[e] & 0xC0U) == 0x80U;
+       ++k) {
+    --e;
+  }
+  return e;
+}
+
+/* patch:Set of ae:patchPart: `len` bytes of the text at `offset`. */
+static void
+forge_part(AetherPlugin* const p,
+           const char* const   piece,
+           const uint32_t      len,
+           const uint32_t      offset,
+           const uint32_t      total)
+{
+  LV2_Atom_Forge* const forge = &p->forge;
+  LV2_Atom_Forge_Frame  set;
+  LV2_Atom_Forge_Frame  value;
+  lv2_atom_forge_frame_time(forge, 0);
+  lv2_atom_forge_object(forge, &set, 0, p->uris.patch_Set);
+  lv2_atom_forge_key(forge, p->uris.patch_property);
+  lv2_atom_forge_urid(forge, p->uris.ae_patchPart);
+  lv2_atom_forge_key(forge, p->uris.patch_value);
+  lv2_atom_forge_object(forge, &value, 0, 0);
+  lv2_atom_forge_key(forge, p->uris.ae_partOffset);
+  lv2_atom_forge_int(forge, (int32_t)offset);
+  lv2_atom_forge_key(forge, p->uris.ae_patchLength);
+  lv2_atom_forge_int(forge, (int32_t)total);
+  lv2_atom_forge_key(forge, p->uris.rdf_value);
+  lv2_atom_forge_string(forge, piece, len);
+  lv2_atom_forge_pop(forge, &value);
+  lv2_atom_forge_pop(forge, &set);
+}
+
+/* Send what is left of p->sending, taking its bytes from this run's
+   `budget`. True once all of it is out and handed back (what follows it
+   may go), false if it goes on next run. */
+static bool
+send_patch(AetherPlugin* const p, uint32_t* const budget)
+{
+  const char* const text = p->sending.text;
+  const uint32_t    len  = p->sending.len;
+  const uint32_t    most = text_per_run(p);
+  if (p->sent < len) {
+    const uint32_t room = notify_room(p);
+    if (!notify_open(p)) {
+      p->sent = len; /* nobody to tell: dropped, as any answer */
+    } else if (!most || len > (uint32_t)INT32_MAX) {
+      p->sent = len;
+      report(p,
+             0,
+             "error: the notify port is too small to carry the patch: save "
+             "the state or use a larger buffer");
+    } else if (!p->sent && len <= most) {
+      /* Short: whole, as always (next run if this one has no room). */
+      if (*budget < len || room < len + SET_OVERHEAD) {
+        return false;
+      }
+      forge_set_string(p, 0, p->uris.ae_patch, text);
+      *budget -= len;
+      p->sent = len;
+    } else {
+      /* The next piece: what is left, within the budget and the room. */
+      const uint32_t left  = len - p->sent;
+      const uint32_t space = room > SET_OVERHEAD ? room - SET_OVERHEAD : 0U;
+      uint32_t       n     = left < *budget ? left : *budget;
+      n                    = n < space ? n : space;
+      if (n < left) {
+        if (n < MIN_PIECE) {
+          return false; /* no room left in this run */
+        }
+        n = piece_end(text, p->sent, p->sent + n) - p->sent;
+      }
+      forge_part(p, text + p->sent, n, p->sent, len);
+      *budget -= n;
+      p->sent += n;
+      if (p->sent < len) {
+        return false;
+      }
+    }
+  }
+
+  if (p->n_to_free >= AETHER_MAX_TO_FREE) {
+    return false; /* handed back next run */
+  }
+  if (p->sending.flags & AETHER_REPLY_CHANGED) {
+    forge_state_changed(p);
+  }
+  aether_plugin_free_later(p, p->sending.text);
+  p->sending.text = NULL;
+  p->sent         = 0U;
+  return true;
+}
+
 void
 aether_messages_begin(AetherPlugin* const p)
 {
@@ -165,28 +298,36 @@ aether_messages_begin(AetherPlugin* const p)
     p->to_free[0] = p->to_free[--p->n_to_free];
   }
 
-  /* Forward replies while there is room to give their texts back. */
+  /* Forward replies while there is room to give their texts back. A patch
+     text going out in pieces goes on first: what came after it in the
+     ring waits until it is all sent, so the order is kept. */
+  uint32_t budget = text_per_run(p);
+  if (p->sending.text && !send_patch(p, &budget)) {
+    return;
+  }
   AetherReply reply;
   for (uint32_t k = 0; k < 16U && p->n_to_free < AETHER_MAX_TO_FREE &&
                        aether_ring_pop(&p->replies, &reply);
        ++k) {
+    if (reply.kind == AETHER_REPLY_PATCH && reply.text && reply.len) {
+      p->sending = reply;
+      p->sent    = 0U;
+      if (!send_patch(p, &budget)) {
+        return;
+      }
+      continue;
+    }
     if (reply.kind == AETHER_REPLY_STATUS) {
       report(p, 0, reply.text ? reply.text : "ok");
+    } else if (reply.kind == AETHER_REPLY_PATCH && reply.text) {
+      /* An empty text (the writer makes none): as it came. */
+      forge_set_string(p, 0, p->uris.ae_patch, "");
     } else if (reply.kind == AETHER_REPLY_VOICES) {
       forge_set_int(
         p,
         0,
         p->uris.ae_voices,
         (int32_t)atomic_load_explicit(&p->voices, memory_order_relaxed));
-    } else if (reply.kind == AETHER_REPLY_PATCH && reply.text) {
-      if (notify_open(p) && notify_room(p) < strlen(reply.text) + 128U) {
-        report(p,
-               0,
-               "error: the patch is too large for the notify port: save "
-               "the state or use a larger buffer");
-      } else {
-        forge_set_string(p, 0, p->uris.ae_patch, reply.text);
-      }
     }
     if (reply.flags & AETHER_REPLY_CHANGED) {
       forge_state_changed(p);

@@ -318,6 +318,7 @@ cleanup(LV2_Handle const instance)
   for (uint32_t i = 0; i < p->n_to_free; ++i) {
     free(p->to_free[i]);
   }
+  free(p->sending.text); /* a patch cut short by the end */
   aether_plugin_free_spent(p);
   aether_ring_destroy(&p->replies);
   aether_ring_destroy(&p->spent);

@@ -57,6 +57,7 @@ typedef struct {
   char*    text;  /**< malloc'ed; the audio thread hands it back to free */
   uint32_t kind;  /**< AetherReplyKind */
   uint32_t flags; /**< AETHER_REPLY_CHANGED */
+  uint32_t len;   /**< strlen(text), measured off the audio thread */
 } AetherReply;
 
 /** A message from run() to the worker. An edit is sent as the bare atom
@@ -86,6 +87,12 @@ typedef struct {
 
 /** Capacity of the reply ring (a power of two). */
 #define AETHER_REPLY_CAPACITY 256
+
+/** Most patch text run() writes to notify in one run. A patch text longer
+    than this (or than what a small notify buffer can carry, see
+    messages.c) goes as a sequence of ae:patchPart pieces over several runs
+    instead of one patch:Set of ae:patch. */
+#define AETHER_PART_BYTES 8192U
 
 typedef struct {
   AetherPluginKind kind;
@@ -122,6 +129,8 @@ typedef struct {
   uint32_t             n_to_free;
   char                 status[512]; /**< last status, for patch:Get */
   uint32_t             blowups;     /**< engine blow-ups reported so far */
+  AetherReply          sending;     /**< a patch text going out, or none */
+  uint32_t             sent;        /**< bytes of `sending` written so far */
 
   /* Control side, serialized by `lock` (never taken by the audio thread) */
   pthread_mutex_t   lock;

@@ -17,6 +17,9 @@
 #define AETHER_URI_PATCH_FILE "urn:aether:patchFile"
 #define AETHER_URI_STATUS "urn:aether:status"
 #define AETHER_URI_VOICES "urn:aether:voices"
+#define AETHER_URI_PATCH_PART "urn:aether:patchPart"
+#define AETHER_URI_PART_OFFSET "urn:aether:partOffset"
+#define AETHER_URI_PATCH_LENGTH "urn:aether:patchLength"
 
 /** Mapped URIDs (all 0 when the host gives no urid:map). */
 typedef struct {
@@ -48,6 +51,10 @@ typedef struct {
   LV2_URID ae_patchFile;
   LV2_URID ae_status;
   LV2_URID ae_voices;
+  LV2_URID ae_patchPart;
+  LV2_URID ae_partOffset;
+  LV2_URID ae_patchLength;
+  LV2_URID rdf_value;
 } AetherUris;
 
 /** Map every URI with `map`. */
@@ -83,6 +90,11 @@ aether_uris_map(AetherUris* const u, LV2_URID_Map* const map)
   u->ae_patchFile       = map->map(map->handle, AETHER_URI_PATCH_FILE);
   u->ae_status          = map->map(map->handle, AETHER_URI_STATUS);
   u->ae_voices          = map->map(map->handle, AETHER_URI_VOICES);
+  u->ae_patchPart       = map->map(map->handle, AETHER_URI_PATCH_PART);
+  u->ae_partOffset      = map->map(map->handle, AETHER_URI_PART_OFFSET);
+  u->ae_patchLength     = map->map(map->handle, AETHER_URI_PATCH_LENGTH);
+  u->rdf_value =
+    map->map(map->handle, "http://www.w3.org/1999/02/22-rdf-syntax-ns#value");
 }
 
 #endif /* AETHER_LV2_URIS_H */

@@ -16,7 +16,11 @@ audio_in_process(void* const                    self,
 {
   (void)self;
   for (uint32_t c = 0; c < 2; ++c) {
-    memcpy(args->out[c], args->ctx->host_in[c], n * sizeof(float));
+    if (n == 1U) {
+      args->out[c][0] = args->ctx->host_in[c][0];
+    } else {
+      memcpy(args->out[c], args->ctx->host_in[c], n * sizeof(float));
+    }
   }
 }
 

@@ -55,6 +55,9 @@ typedef struct {
   float           lp;        /**< damping lowpass state */
   float           damp_key;  /**< damp value `damp_coef` is for (NaN: none) */
   float           damp_coef; /**< delay_damp_coef(damp_key) */
+  float           time_key;  /**< time `target` is for (NaN: none) */
+  double          dmin_key;  /**< shortest delay `target` is for */
+  double          target;    /**< delay_target(time_key, no CV, dmin_key) */
 
   float tap[AETHER_BUFFER_SIZE]; /**< delayed signal of this block */
   float dry[AETHER_BUFFER_SIZE]; /**< input of this block (normal mode) */
@@ -74,6 +77,7 @@ delay_init(void* const self_, const double rate)
   self->dmax     = floor(DELAY_MAX_SECONDS * rate);
   self->glide    = 1.0 - exp(-1.0 / (DELAY_GLIDE_SECONDS * rate));
   self->damp_key = NAN;
+  self->time_key = NAN;
   return AETHER_SUCCESS;
 }
 
@@ -139,6 +143,20 @@ delay_target(const Delay* const self,
   return fabs(d - r) <= 1e-4 + d * 1.2e-7 ? r : d;
 }
 
+/* The target delay of a time without CV: computed only when the time or
+   the shortest delay changes (its rounding costs a good part of a 1-frame
+   block). */
+static inline double
+delay_target_held(Delay* const self, const float time, const double dmin)
+{
+  if (time != self->time_key || dmin != self->dmin_key) {
+    self->time_key = time;
+    self->dmin_key = dmin;
+    self->target   = delay_target(self, time, 0.0f, dmin);
+  }
+  return self->target;
+}
+
 /* Read the line `d` frames before the frame at index `now`. Cubic Hermite
    interpolation, linear below `dmin + 1` frames where the newest neighbour
    of the cubic is not written yet. Whole delays are exact. */
@@ -158,6 +176,20 @@ delay_read(const float* const restrict buf,
     return p1 + f * (p2 - p1);
   }
   return aether_delay_line_read(buf, mask, i, f);
+}
+
+/* The damping lowpass `*lp` over the delayed sample `y`, with pole `a`;
+   return what goes into the line: the input plus the feedback `g` of it,
+   softly limited. */
+static inline float
+delay_feed(const float  in,
+           const float  y,
+           const float  a,
+           const float  g,
+           float* const lp)
+{
+  *lp = y + a * (*lp - y);
+  return aether_sanitize(in + aether_soft_limit(g * *lp));
 }
 
 /* Compute this block's delayed signal into self->tap, `cv` being the time
@@ -186,7 +218,7 @@ delay_run(Delay* const                   self,
   /* The delay of each frame: constant when settled, else gliding. */
   double       dl[AETHER_BUFFER_SIZE];
   const bool   moving  = aether_param_moving(args, DELAY_TIME) || has_cv;
-  const double target0 = delay_target(self, time[0], 0.0f, dmin);
+  const double target0 = delay_target_held(self, time[0], dmin);
   const bool   still   = !moving && self->d == target0;
   if (!still) {
     double d = self->d;
@@ -222,13 +254,46 @@ delay_run(Delay* const                   self,
     const float y = delay_read(buf, mask, w + t, still ? target0 : dl[t], dmin);
     const float a = damp_moving ? delay_damp_coef(damp[t], rate) : a0;
     const float g = fb_moving ? fb[t] : fb[0];
-    lp            = y + a * (lp - y);
     tap[t]        = y;
     self->dry[t]  = in[t];
-    buf[(w + t) & mask] = aether_sanitize(in[t] + aether_soft_limit(g * lp));
+    buf[(w + t) & mask] = delay_feed(in[t], y, a, g, &lp);
   }
   self->lp = aether_sanitize(lp);
   self->w  = w + n;
+}
+
+/* A call of one frame in normal mode with the delay settled (the common
+   case of hosts splitting blocks at every event): delay_run()'s frame
+   without its per-block setup. Return false, having done nothing, when
+   the delay glides or follows a CV. */
+static bool
+delay_run_frame(Delay* const self, const AetherProcessArgs* const args)
+{
+  const double dmin = 1.0;
+  if (!self->started || aether_param_moving(args, DELAY_TIME) ||
+      self->d != delay_target_held(self, args->param[DELAY_TIME][0], dmin)) {
+    return false;
+  }
+  float* const restrict buf = self->line.buf;
+  const uint32_t mask       = self->line.mask;
+  const uint32_t w          = self->w;
+  const double   d          = self->d;
+  const uint32_t k          = (uint32_t)d;
+
+  /* A whole delay reads its sample as it is: what delay_read() returns
+     then (the line holds no -0, infinity or NaN: all is sanitized). */
+  const float y =
+    d == (double)k ? buf[(w - k) & mask] : delay_read(buf, mask, w, d, dmin);
+  const float in = args->in[DELAY_IN][0];
+  const float a  = delay_damp_held(self, args->param[DELAY_DAMP][0]);
+  const float g  = args->param[DELAY_FEEDBACK][0];
+  float       lp = self->lp;
+  self->tap[0]   = y;
+  self->dry[0]   = in;
+  buf[w & mask]  = delay_feed(in, y, a, g, &lp);
+  self->lp       = aether_sanitize(lp);
+  self->w        = w + 1U;
+  return true;
 }
 
 /* Store a block of input after process() computed its taps (feedback mode). */
@@ -252,8 +317,7 @@ delay_store(Delay* const                   self,
   for (uint32_t t = 0; t < n; ++t) {
     const float a       = damp_moving ? delay_damp_coef(damp[t], rate) : a0;
     const float g       = fb_moving ? fb[t] : fb[0];
-    lp                  = tap[t] + a * (lp - tap[t]);
-    buf[(w + t) & mask] = aether_sanitize(in[t] + aether_soft_limit(g * lp));
+    buf[(w + t) & mask] = delay_feed(in[t], tap[t], a, g, &lp);
   }
   self->lp = aether_sanitize(lp);
   self->w  = w + n;
@@ -274,7 +338,7 @@ delay_write(void* const                    self_,
   }
   if (args->feedback) {
     delay_store(self, args, n);
-  } else {
+  } else if (n != 1U || has_cv || !delay_run_frame(self, args)) {
     delay_run(self, args, n, has_cv ? args->in[DELAY_TIME_CV] : NULL, true);
   }
 }

@@ -8,7 +8,9 @@
    subnormals even where FTZ/DAZ are not set), the input is sanitized, and
    one test of the wet signal per block starts a non-finite state over. The
    arithmetic is plain Freeverb's, frame by frame, with or without SSE and
-   whatever the block partition (see tests/nodes/test_fx_reverb.c). */
+   whatever the block partition (see tests/nodes/test_fx_reverb.c). A call
+   of one frame takes a path of its own with none of the per-block setup:
+   the 16 combs side by side, the allpasses of both channels in pairs. */
 
 #include "node_util.h"
 
@@ -16,7 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__SSE__)
+#if defined(__SSE2__)
+#  include <emmintrin.h>
+#elif defined(__SSE__)
 #  include <xmmintrin.h>
 #endif
 
@@ -95,6 +99,8 @@ typedef struct {
   uint32_t ap_pos[2][REVERB_N_ALLPASSES];
   double   cos_tuning; /**< cos of REVERB_DAMP_REF_HZ at 44.1 kHz */
   double   cos_ref;    /**< cos of REVERB_DAMP_REF_HZ at the rate */
+  float    damp_key;   /**< damp value `damp_coef` is for */
+  float    damp_coef;  /**< reverb_damp_coef(damp_key) */
 } Reverb;
 
 /* A tuning scaled to the rate, at least `least` frames. */
@@ -143,7 +149,9 @@ reverb_init(void* const self_, const double rate)
   }
   self->cos_tuning =
     cos(AETHER_TWO_PI * REVERB_DAMP_REF_HZ / REVERB_TUNING_RATE);
-  self->cos_ref = cos(AETHER_TWO_PI * REVERB_DAMP_REF_HZ / rate);
+  self->cos_ref   = cos(AETHER_TWO_PI * REVERB_DAMP_REF_HZ / rate);
+  self->damp_key  = 0.0f; /* the pole of damp 0 (and -0) is 0 */
+  self->damp_coef = 0.0f;
   return AETHER_SUCCESS;
 }
 
@@ -189,10 +197,23 @@ reverb_damp_coef(const float damp, const double c0, const double cos_ref)
   return (float)(1.0 / (b + sqrt(b * b - 1.0))); /* the root below 1 */
 }
 
+/* The damping pole for a damp that holds still: computed only when it
+   changes (its divisions and square root cost as much as the rest of a
+   1-frame call). Equal keys give equal poles, -0 and 0 included. */
+static inline float
+reverb_damp_held(Reverb* const self, const float damp)
+{
+  if (damp != self->damp_key) {
+    self->damp_key  = damp;
+    self->damp_coef = reverb_damp_coef(damp, self->cos_tuning, self->cos_ref);
+  }
+  return self->damp_coef;
+}
+
 /* Per-frame comb coefficients: computed once when room and damp hold
    still, else for each frame with the same formulas. */
 static void
-reverb_coefs(const Reverb* const            self,
+reverb_coefs(Reverb* const                  self,
              const AetherProcessArgs* const args,
              const uint32_t                 n,
              float* const restrict fb,
@@ -215,7 +236,7 @@ reverb_coefs(const Reverb* const            self,
       damp[t] = reverb_damp_coef(dp[t], self->cos_tuning, self->cos_ref);
     }
   } else {
-    const float a = reverb_damp_coef(dp[0], self->cos_tuning, self->cos_ref);
+    const float a = reverb_damp_held(self, dp[0]);
     for (uint32_t t = 0; t < n; ++t) {
       damp[t] = a;
     }
@@ -406,6 +427,177 @@ reverb_allpass_run(float* const restrict buf,
   *pos_ = pos;
 }
 
+#if defined(__SSE2__)
+
+/* The next indices of four lines: one on, 0 at a line's length. */
+static inline void
+reverb_advance4(uint32_t* const pos, const uint32_t* const len)
+{
+  const __m128i l = _mm_loadu_si128((const __m128i*)len);
+  __m128i       p = _mm_loadu_si128((const __m128i*)pos);
+  p               = _mm_add_epi32(p, _mm_set1_epi32(1));
+  _mm_storeu_si128((__m128i*)pos, _mm_andnot_si128(_mm_cmpeq_epi32(p, l), p));
+}
+
+/* Combs k .. k + 3 at one frame, one to a lane (reverb_comb_step() in
+   each), with the guards of reverb_comb_wrap(): a value written at an
+   index below REVERB_GUARD is copied past the line's end. Return `a` plus
+   their delayed samples, added in comb order. */
+static inline float
+reverb_comb_frame4(Reverb* const  self,
+                   const uint32_t k,
+                   const __m128   x,
+                   const __m128   fb,
+                   const __m128   d,
+                   float          a)
+{
+  const uint32_t* const pos = self->comb_pos + k;
+  float* const          b0  = self->comb_buf[k] + pos[0];
+  float* const          b1  = self->comb_buf[k + 1U] + pos[1];
+  float* const          b2  = self->comb_buf[k + 2U] + pos[2];
+  float* const          b3  = self->comb_buf[k + 3U] + pos[3];
+  const __m128          y0  = _mm_load_ss(b0);
+  const __m128          y1  = _mm_load_ss(b1);
+  const __m128          y2  = _mm_load_ss(b2);
+  const __m128          y3  = _mm_load_ss(b3);
+  a += _mm_cvtss_f32(y0);
+  a += _mm_cvtss_f32(y1);
+  a += _mm_cvtss_f32(y2);
+  a += _mm_cvtss_f32(y3);
+  const __m128 y =
+    _mm_movelh_ps(_mm_unpacklo_ps(y0, y1), _mm_unpacklo_ps(y2, y3));
+  __m128 s = _mm_loadu_ps(self->comb_store + k);
+  s        = _mm_add_ps(y, _mm_mul_ps(d, _mm_sub_ps(s, y)));
+  _mm_storeu_ps(self->comb_store + k, s);
+  const __m128 v0 = reverb_flush4(_mm_add_ps(x, _mm_mul_ps(s, fb)));
+  const __m128 v1 = _mm_shuffle_ps(v0, v0, 1);
+  const __m128 v2 = _mm_movehl_ps(v0, v0);
+  const __m128 v3 = _mm_shuffle_ps(v0, v0, 3);
+  _mm_store_ss(b0, v0);
+  _mm_store_ss(b1, v1);
+  _mm_store_ss(b2, v2);
+  _mm_store_ss(b3, v3);
+  if (pos[0] < REVERB_GUARD) {
+    _mm_store_ss(b0 + self->comb_len[k], v0);
+  }
+  if (pos[1] < REVERB_GUARD) {
+    _mm_store_ss(b1 + self->comb_len[k + 1U], v1);
+  }
+  if (pos[2] < REVERB_GUARD) {
+    _mm_store_ss(b2 + self->comb_len[k + 2U], v2);
+  }
+  if (pos[3] < REVERB_GUARD) {
+    _mm_store_ss(b3 + self->comb_len[k + 3U], v3);
+  }
+
+  reverb_advance4(self->comb_pos + k, self->comb_len + k);
+  return a;
+}
+
+#else
+
+/* One frame of combs k .. k + 3, as reverb_comb_frame4() above. */
+static inline float
+reverb_comb_frame4(Reverb* const  self,
+                   const uint32_t k0,
+                   const float    x,
+                   const float    fb,
+                   const float    damp,
+                   float          a)
+{
+  for (uint32_t k = k0; k < k0 + 4U; ++k) {
+    float* const   buf = self->comb_buf[k];
+    const uint32_t len = self->comb_len[k];
+    const uint32_t pos = self->comb_pos[k];
+    const float    y   = buf[pos];
+    a += y;
+    const float v = reverb_comb_step(&self->comb_store[k], y, x, fb, damp);
+    buf[pos]      = v;
+    if (pos < REVERB_GUARD) {
+      buf[len + pos] = v;
+    }
+    self->comb_pos[k] = pos + 1U == len ? 0U : pos + 1U;
+  }
+  return a;
+}
+
+#endif
+
+#if defined(__SSE2__)
+
+/* One frame of the allpasses of both channels, the left one in lane 0 and
+   the right one in lane 1 of `a` (reverb_allpass_run()'s arithmetic). */
+static inline __m128
+reverb_allpass_frame(Reverb* const self, __m128 a)
+{
+  const __m128 g = _mm_set1_ps(REVERB_ALLPASS_FEEDBACK);
+  for (uint32_t i = 0; i < REVERB_N_ALLPASSES; ++i) {
+    float* const l = self->ap_buf[0][i] + self->ap_pos[0][i];
+    float* const r = self->ap_buf[1][i] + self->ap_pos[1][i];
+    const __m128 y = _mm_unpacklo_ps(_mm_load_ss(l), _mm_load_ss(r));
+    const __m128 v = reverb_flush4(_mm_add_ps(a, _mm_mul_ps(y, g)));
+    _mm_store_ss(l, v);
+    _mm_store_ss(r, _mm_shuffle_ps(v, v, 1));
+    a = _mm_sub_ps(y, a);
+  }
+  reverb_advance4(self->ap_pos[0], self->ap_len[0]);
+  reverb_advance4(self->ap_pos[1], self->ap_len[1]);
+  return a;
+}
+
+#else
+
+/* One frame of the allpasses of channel `c` over `a`. */
+static inline float
+reverb_allpass_frame(Reverb* const self, const uint32_t c, float a)
+{
+  for (uint32_t i = 0; i < REVERB_N_ALLPASSES; ++i) {
+    float* const   buf = self->ap_buf[c][i];
+    const uint32_t pos = self->ap_pos[c][i];
+    const float    y   = buf[pos];
+    buf[pos]           = reverb_flush(a + y * REVERB_ALLPASS_FEEDBACK);
+    a                  = y - a;
+    self->ap_pos[c][i] = pos + 1U == self->ap_len[c][i] ? 0U : pos + 1U;
+  }
+  return a;
+}
+
+#endif
+
+/* A call of one frame: the block path's arithmetic with none of its
+   per-block setup (coefficient arrays, line pointers, wrap fix-ups); the
+   wet samples of both channels into wet. */
+static void
+reverb_frame(Reverb* const self,
+             const float   x,
+             const float   fb,
+             const float   damp,
+             float* const  wet)
+{
+#if defined(__SSE2__)
+  const __m128 xv = _mm_set1_ps(x);
+  const __m128 fv = _mm_set1_ps(fb);
+  const __m128 dv = _mm_set1_ps(damp);
+#else
+  const float xv = x;
+  const float fv = fb;
+  const float dv = damp;
+#endif
+  float a = reverb_comb_frame4(self, 0U, xv, fv, dv, 0.0f);
+  a       = reverb_comb_frame4(self, 4U, xv, fv, dv, a);
+  float b = reverb_comb_frame4(self, 8U, xv, fv, dv, 0.0f);
+  b       = reverb_comb_frame4(self, 12U, xv, fv, dv, b);
+#if defined(__SSE2__)
+  const __m128 w =
+    reverb_allpass_frame(self, _mm_unpacklo_ps(_mm_set_ss(a), _mm_set_ss(b)));
+  wet[0] = _mm_cvtss_f32(w);
+  wet[1] = _mm_cvtss_f32(_mm_shuffle_ps(w, w, 1));
+#else
+  wet[0]         = reverb_allpass_frame(self, 0U, a);
+  wet[1]         = reverb_allpass_frame(self, 1U, b);
+#endif
+}
+
 /* Frames [t0, t1) of the output: the wet signals wl and wr scaled by
    `wet`, each mixed into the other channel by `width`, plus the input by
    `dry`. */
@@ -430,12 +622,47 @@ reverb_mix(const float* const restrict wl,
   }
 }
 
+/* A call of one frame (hosts splitting blocks at events, lv2apply): the
+   block path's arithmetic with none of its setup. With n = 1 the first
+   value of a parameter is the frame's, moving or not. */
+static void
+reverb_process_frame(Reverb* const self, const AetherProcessArgs* const args)
+{
+  const float* const inl = args->in[REVERB_LEFT];
+  const float* const inr =
+    aether_input_connected(args, REVERB_RIGHT) ? args->in[REVERB_RIGHT] : inl;
+  const float x    = aether_sanitize((inl[0] + inr[0]) * REVERB_INPUT_GAIN);
+  const float fb   = reverb_feedback(args->param[REVERB_ROOM][0]);
+  const float damp = reverb_damp_held(self, args->param[REVERB_DAMP][0]);
+  float       wet[2];
+  reverb_frame(self, x, fb, damp, wet);
+  if (!(fabsf(wet[0]) <= FLT_MAX) || !(fabsf(wet[1]) <= FLT_MAX)) {
+    reverb_reset(self);
+  }
+  reverb_mix(&wet[0],
+             &wet[1],
+             inl,
+             inr,
+             args->out[REVERB_LEFT],
+             args->out[REVERB_RIGHT],
+             0U,
+             1U,
+             args->param[REVERB_WET][0] * REVERB_WET_SCALE,
+             args->param[REVERB_WIDTH][0],
+             args->param[REVERB_DRY][0]);
+}
+
 static void
 reverb_process(void* const                    self_,
                const AetherProcessArgs* const args,
                const uint32_t                 n)
 {
-  Reverb* const self              = (Reverb*)self_;
+  Reverb* const self = (Reverb*)self_;
+  if (n == 1U) {
+    reverb_process_frame(self, args);
+    return;
+  }
+
   const float* const restrict inl = args->in[REVERB_LEFT];
   const float* const restrict inr =
     aether_input_connected(args, REVERB_RIGHT) ? args->in[REVERB_RIGHT] : inl;

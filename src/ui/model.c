@@ -20,6 +20,7 @@
 
 #define RDF_TYPE "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 #define RDF_NIL "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil"
+#define RDF_VALUE "http://www.w3.org/1999/02/22-rdf-syntax-ns#value"
 
 /* How deep objects may nest in a notify message (none are nested today). */
 #define MAX_DEPTH 4U
@@ -50,11 +51,15 @@ typedef struct {
   LV2_URID rdf_type;
   LV2_URID state_StateChanged;
   LV2_URID ae_patch;
+  LV2_URID ae_patchLength;
+  LV2_URID ae_patchPart;
+  LV2_URID ae_partOffset;
   LV2_URID ae_poly;
   LV2_URID ae_status;
   LV2_URID ae_voices;
   LV2_URID ae_x;
   LV2_URID ae_y;
+  LV2_URID rdf_value;
 } UiUris;
 
 struct AetherUiModelImpl {
@@ -72,6 +77,10 @@ struct AetherUiModelImpl {
   char           status[AETHER_UI_STATUS_SIZE];
   char           selected[AETHER_MAX_NAME]; /**< "" : none */
   AetherUiView   view;
+  char*          part;       /**< a patch arriving in pieces, or NULL */
+  uint32_t       part_len;   /**< its whole length, in bytes */
+  uint32_t       part_got;   /**< bytes of it received */
+  bool           part_retry; /**< a broken one asked for the patch again */
 };
 
 static LV2_URID
@@ -106,11 +115,15 @@ map_uris(AetherUiModel* const model)
   u->rdf_type           = map_uri(model, RDF_TYPE);
   u->state_StateChanged = map_uri(model, LV2_STATE__StateChanged);
   u->ae_patch           = map_uri(model, NS "patch");
+  u->ae_patchLength     = map_uri(model, NS "patchLength");
+  u->ae_patchPart       = map_uri(model, NS "patchPart");
+  u->ae_partOffset      = map_uri(model, NS "partOffset");
   u->ae_poly            = map_uri(model, NS "poly");
   u->ae_status          = map_uri(model, NS "status");
   u->ae_voices          = map_uri(model, NS "voices");
   u->ae_x               = map_uri(model, NS "x");
   u->ae_y               = map_uri(model, NS "y");
+  u->rdf_value          = map_uri(model, RDF_VALUE);
 }
 
 AetherUiModel*
@@ -139,6 +152,7 @@ aether_ui_model_free(AetherUiModel* const model)
   if (model) {
     aether_patch_free(model->patch);
     aether_ui_layout_free(&model->layout);
+    free(model->part);
     free(model);
   }
 }
@@ -275,15 +289,12 @@ show(AetherUiModel* const model, AetherPatch* const patch)
   ++model->revision;
 }
 
+/* Show the patch text `text` (`len` bytes) the plugin sent. */
 static bool
-receive_patch(AetherUiModel* const model, const LV2_Atom* const value)
+receive_patch_text(AetherUiModel* const model,
+                   const char* const    text,
+                   const size_t         len)
 {
-  size_t            len  = 0;
-  const char* const text = atom_string(model, value, &len);
-  if (!text) {
-    return false;
-  }
-
   AetherPatch*       patch = NULL;
   AetherError        err;
   const AetherStatus st = aether_patch_parse(text, len, "patch", &patch, &err);
@@ -300,10 +311,150 @@ receive_patch(AetherUiModel* const model, const LV2_Atom* const value)
 
   show(model, patch);
   ++model->n_patches;
-  model->has_patch = true;
-  model->stale     = false;
-  model->voices    = aether_patch_voices(patch);
+  model->has_patch  = true;
+  model->stale      = false;
+  model->voices     = aether_patch_voices(patch);
+  model->part_retry = false;
   return true;
+}
+
+/* Forget a patch arriving in pieces. */
+static void
+drop_part(AetherUiModel* const model)
+{
+  free(model->part);
+  model->part     = NULL;
+  model->part_len = 0U;
+  model->part_got = 0U;
+}
+
+static bool
+receive_patch(AetherUiModel* const model, const LV2_Atom* const value)
+{
+  size_t            len  = 0;
+  const char* const text = atom_string(model, value, &len);
+  if (!text) {
+    return false;
+  }
+  drop_part(model); /* a whole patch is newer than any pieces before it */
+  return receive_patch_text(model, text, len);
+}
+
+/* A whole number from 0 to AETHER_PATCH_MAX_SIZE in an Int or Long atom. */
+static bool
+atom_size(const AetherUiModel* const model,
+          const LV2_Atom* const      atom,
+          uint32_t* const            size)
+{
+  int64_t v = -1;
+  if (!atom) {
+    return false;
+  }
+  if (atom->type == model->uris.atom_Int && atom->size >= sizeof(int32_t)) {
+    v = ((const LV2_Atom_Int*)atom)->body;
+  } else if (atom->type == model->uris.atom_Long &&
+             atom->size >= sizeof(int64_t)) {
+    v = ((const LV2_Atom_Long*)atom)->body;
+  }
+  if (v < 0 || v > (int64_t)AETHER_PATCH_MAX_SIZE) {
+    return false;
+  }
+  *size = (uint32_t)v;
+  return true;
+}
+
+/* A sequence of pieces went wrong: drop it and say so. The patch is asked
+   for again once (not again until one arrives whole, so that a host which
+   keeps losing pieces cannot make the editor ask forever). */
+static bool
+broken_part(AetherUiModel* const model, const char* const why)
+{
+  char msg[AETHER_UI_STATUS_SIZE];
+  snprintf(msg,
+           sizeof(msg),
+           "the plugin's patch arrived incomplete (%s): the view keeps the "
+           "last whole one",
+           why);
+  set_status(model, msg, strlen(msg));
+  drop_part(model);
+  if (!model->part_retry) {
+    model->part_retry = true;
+    model->stale      = true;
+  }
+  changed(model);
+  return true;
+}
+
+/* One piece of a patch too long for one message (ae:patchPart, see
+   src/lv2/messages.c): an object with ae:partOffset, ae:patchLength and
+   rdf:value (the piece). Pieces come in order; the text is shown once it
+   is whole. */
+static bool
+receive_part(AetherUiModel* const model, const LV2_Atom* const value)
+{
+  const UiUris* const u = &model->uris;
+  if (value->type != u->atom_Object && value->type != u->atom_Blank) {
+    return false;
+  }
+  const LV2_Atom* offset_atom = NULL;
+  const LV2_Atom* length_atom = NULL;
+  const LV2_Atom* piece_atom  = NULL;
+  lv2_atom_object_get((const LV2_Atom_Object*)value,
+                      u->ae_partOffset,
+                      &offset_atom,
+                      u->ae_patchLength,
+                      &length_atom,
+                      u->rdf_value,
+                      &piece_atom,
+                      0);
+  uint32_t          offset = 0U;
+  uint32_t          total  = 0U;
+  size_t            n      = 0U;
+  const char* const piece  = atom_string(model, piece_atom, &n);
+  if (!atom_size(model, offset_atom, &offset) ||
+      !atom_size(model, length_atom, &total) || !piece || !n) {
+    return model->part ? broken_part(model, "a piece without its place")
+                       : false;
+  }
+
+  char why[120];
+  if (!offset) {
+    /* A new patch: newer than any pieces of one left unfinished. */
+    drop_part(model);
+    model->part = (char*)malloc((size_t)total + 1U);
+    if (!model->part) {
+      return broken_part(model, "out of memory");
+    }
+    model->part_len = total;
+  } else if (!model->part) {
+    return false; /* the rest of a patch sent before this editor listened */
+  }
+  if (offset != model->part_got || total != model->part_len ||
+      n > (size_t)(total - offset)) {
+    snprintf(why,
+             sizeof(why),
+             "%zu bytes at byte %u of %u where byte %u of %u was due",
+             n,
+             offset,
+             total,
+             model->part_got,
+             model->part_len);
+    return broken_part(model, why);
+  }
+
+  memcpy(model->part + offset, piece, n);
+  model->part_got += (uint32_t)n;
+  if (model->part_got < model->part_len) {
+    return false; /* nothing to show yet */
+  }
+  char* const    text = model->part;
+  const uint32_t len  = model->part_len;
+  text[len]           = '\0';
+  model->part         = NULL;
+  drop_part(model);
+  const bool shown = receive_patch_text(model, text, len);
+  free(text);
+  return shown;
 }
 
 /* An acknowledged parameter set: node `name`'s parameter `property` is now
@@ -374,6 +525,10 @@ receive_set(AetherUiModel* const model, const LV2_Atom_Object* const obj)
 
   if (prop == u->ae_patch) {
     return receive_patch(model, value);
+  }
+
+  if (prop == u->ae_patchPart) {
+    return receive_part(model, value);
   }
 
   if (prop == u->ae_status) {

@@ -8,6 +8,10 @@
    Protocol (src/lv2/messages.c, control.c):
    - on open, patch:Get (no property): the plugin answers ae:status,
      ae:voices and, from its worker, the whole patch (patch:Set ae:patch);
+     a patch text longer than the plugin writes in one run comes as a
+     sequence of patch:Set of ae:patchPart instead (pieces with their byte
+     offset and the whole length, see src/lv2/messages.c), which the model
+     puts together and shows once it is whole;
    - structural edits (patch:Put, patch:Delete, patch:Set of a node's input
      or position, of ae:voices or of ae:patch) are answered "ok" or
      "error: ..." on ae:status, and changes with state:StateChanged: the
@@ -60,13 +64,16 @@ aether_ui_model_free(AetherUiModel* model);
 
 /* What the plugin said */
 
-/** Take one atom from the notify port: patch:Set of ae:patch, ae:status or
-    ae:voices, a parameter acknowledgement (patch:Set with subject
-    urn:aether:node:NAME), state:StateChanged, or an atom:Sequence of them.
-    `atom` must have its header and `atom->size` bytes readable; everything
-    inside is checked (a size running past its container, a missing or
-    mistyped value): what is malformed or unknown is ignored. Returns true
-    if what the editor shows changed. */
+/** Take one atom from the notify port: patch:Set of ae:patch,
+    ae:patchPart, ae:status or ae:voices, a parameter acknowledgement
+    (patch:Set with subject urn:aether:node:NAME), state:StateChanged, or an
+    atom:Sequence of them. `atom` must have its header and `atom->size`
+    bytes readable; everything inside is checked (a size running past its
+    container, a missing or mistyped value): what is malformed or unknown
+    is ignored. Pieces of a patch must come in order: a piece out of place
+    drops the pieces gathered so far, keeps the last whole patch in view,
+    says so in the status and asks for the patch again (once, until one
+    arrives whole). Returns true if what the editor shows changed. */
 bool
 aether_ui_model_receive(AetherUiModel* model, const LV2_Atom* atom);
 

@@ -235,6 +235,35 @@ test_param_values_do_not_depend_on_partition(void** state)
   assert_true(ref[332] == 0.75f);
 }
 
+/* Every frame of a ramp is the previous one plus the step, in float, in
+   that order (the output's bit-identity rests on it), the last lands on
+   the target, and a call of 0 frames changes nothing. */
+static void
+test_param_ramp_is_a_running_sum(void** state)
+{
+  (void)state;
+  AetherParam p;
+  aether_param_init(&p, 0.3f, 150);
+  aether_param_set(&p, -0.7f, false);
+  const float           step = p.step;
+  float                 buf[AETHER_BUFFER_SIZE];
+  float                 v       = 0.3f;
+  uint32_t              frame   = 0;
+  static const uint32_t sizes[] = { 0, 64, 1, 0, 63, 64 };
+  for (uint32_t s = 0; s < 6; ++s) {
+    memset(buf, 0, sizeof(buf));
+    assert_true(aether_param_fill(&p, buf, sizes[s]));
+    for (uint32_t i = 0; i < sizes[s]; ++i, ++frame) {
+      v = frame + 1U < 150U ? v + step : frame + 1U == 150U ? -0.7f : v;
+      assert_memory_equal(&buf[i], &v, sizeof(float));
+    }
+    assert_memory_equal(&p.value, &v, sizeof(float));
+  }
+  assert_int_equal(p.remaining, 0);
+  assert_false(aether_param_fill(&p, buf, 64));
+  assert_true(buf[63] == -0.7f);
+}
+
 int
 main(void)
 {
@@ -246,6 +275,7 @@ main(void)
     cmocka_unit_test(test_ring_two_threads_keep_order_and_content),
     cmocka_unit_test(test_param_ramp_lands_exactly_on_target),
     cmocka_unit_test(test_param_values_do_not_depend_on_partition),
+    cmocka_unit_test(test_param_ramp_is_a_running_sum),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

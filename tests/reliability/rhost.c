@@ -634,6 +634,9 @@ read_notify(RHost* const host)
     const uint32_t fr     = (uint32_t)ev->time.frames;
     const char*    text   = NULL;
     int32_t        number = 0;
+    if (host->options.notify_tap) {
+      host->options.notify_tap(host->options.notify_handle, &ev->body);
+    }
     switch (lv2notify_read(&host->uris, &ev->body, &text, &number)) {
       case LV2NOTIFY_STATUS:
         push_reply(host, RHOST_STATUS, fr, text);

@@ -52,6 +52,11 @@ typedef struct {
   uint32_t    post_bytes;       /**< queue of posted messages (1 MiB) */
   bool        leave_ports_null; /**< connect no port (posts wait) */
   RHostPlant  plant;            /**< a planted fault (none) */
+  /** Called with every event the plugin writes on notify (its body, whole
+      inside the sequence), after run() and outside the audio hook (NULL:
+      none). */
+  void (*notify_tap)(void* handle, const LV2_Atom* atom);
+  void* notify_handle; /**< for notify_tap */
 } RHostOptions;
 
 /** What the plugin said on its notify port. */

@@ -216,8 +216,21 @@ run_host() { # HOST PLUGIN_URI
     > "$work/dump.txt" 2>&1 &
   host=$!
 
-  # Its UI: a window inside the host's, showing the plugin's patch.
-  wait_until 60 found_window || {
+  # Its UI: a window inside the host's, showing the plugin's patch. A host
+  # that could not reach the X server at all (seen once on a loaded machine:
+  # "could not connect to display") is started once more: that is about the
+  # machine, not the plugin.
+  if ! wait_until 60 found_window &&
+    grep -q "could not connect to display" "$work/dump.txt"; then
+    kill "$host" 2> /dev/null
+    wait "$host" 2> /dev/null
+    echo "$h $uri: the host could not reach the display; starting it again"
+    : > "$work/dump.txt"
+    JACK_DEFAULT_SERVER="$server" stdbuf -oL -eL "$h" ${dump:+-d} "$uri" \
+      > "$work/dump.txt" 2>&1 &
+    host=$!
+  fi
+  found_window || wait_until 60 found_window || {
     fail "$h $uri: no UI window"
     sed 's/^/  /' "$work/dump.txt" | head -40
     return

@@ -4,7 +4,8 @@
    left to right, feedback connections close a loop (so a patch without
    loops has none), AudioIn and MIDI nodes are in the first column and
    AudioOut in the last. Nodes with a position stay there and the others
-   keep out of their way. */
+   keep out of their way. The positions the shipped patches carry: on
+   every node, no overlaps, left to right, no connection over a box. */
 
 #include "layout.h"
 #include "model.h"
@@ -232,6 +233,158 @@ test_shipped_patches_are_laid_out_by_signal_flow(void** state)
   assert_true(check_dir("patches") >= 3U);
 }
 
+/* The box of a node as drawn: with the stack of a per-voice node (above
+   and right) and the macro badges (below), whether it has them or not. */
+static AetherUiBox
+drawn_box(const AetherUiBox* const box)
+{
+  const AetherUiBox drawn = { box->x,
+                              box->y - AETHER_UI_STACK,
+                              box->w + AETHER_UI_STACK,
+                              box->h + AETHER_UI_STACK + AETHER_UI_BADGE_H };
+  return drawn;
+}
+
+static uint32_t
+output_index(const AetherPatchNode* const node, const char* const output)
+{
+  for (uint32_t j = 0; output[0] && j < node->type->n_outputs; ++j) {
+    if (!strcmp(node->type->outputs[j].name, output)) {
+      return j;
+    }
+  }
+  return 0;
+}
+
+/* True if the connection's curve passes over `box`. */
+static bool
+curve_crosses(const AetherUiCurve* const curve, const AetherUiBox* const box)
+{
+  for (uint32_t s = 0; s < curve->n; ++s) {
+    const double* const p = curve->seg[s];
+    for (uint32_t i = 0; i <= 200U; ++i) {
+      const double t = i / 200.0;
+      const double u = 1.0 - t;
+      const double a = u * u * u;
+      const double b = 3.0 * u * u * t;
+      const double c = 3.0 * u * t * t;
+      const double d = t * t * t;
+      const double x = a * p[0] + b * p[2] + c * p[4] + d * p[6];
+      const double y = a * p[1] + b * p[3] + c * p[5] + d * p[7];
+      if (x > box->x && x < box->x + box->w && y > box->y &&
+          y < box->y + box->h) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+/* The positions a shipped patch carries: every node has one, no two boxes
+   (as drawn, with stacks and badges) overlap, every connection but the
+   feedback ones goes from left to right, and no connection passes over a
+   box other than its own two. */
+static void
+check_positions(const AetherPatch* const patch, const char* const name)
+{
+  const uint32_t n      = aether_patch_n_nodes(patch);
+  AetherUiLayout layout = { 0, NULL, NULL, NULL, NULL };
+  assert_int_equal(aether_ui_layout_compute(&layout, patch), AETHER_SUCCESS);
+  for (uint32_t v = 0; v < n; ++v) {
+    const AetherPatchNode* const node = aether_patch_node(patch, v);
+    if (node->layout_set != AETHER_PATCH_XY || !layout.placed[v]) {
+      fail_msg("%s: node \"%s\" has no position", name, node->name);
+    }
+    const AetherUiBox a = drawn_box(&layout.boxes[v]);
+    for (uint32_t u = 0; u < v; ++u) {
+      const AetherUiBox b = drawn_box(&layout.boxes[u]);
+      if (aether_ui_boxes_overlap(&a, &b)) {
+        fail_msg("%s: \"%s\" and \"%s\" overlap",
+                 name,
+                 node->name,
+                 aether_patch_node(patch, u)->name);
+      }
+    }
+  }
+
+  for (uint32_t v = 0; v < n; ++v) {
+    const AetherPatchNode* const node = aether_patch_node(patch, v);
+    for (uint32_t k = 0; k < AETHER_MAX_INPUTS; ++k) {
+      if (!((node->inputs_set >> k) & 1U)) {
+        continue;
+      }
+      const uint32_t s = node_index(patch, node->inputs[k].source);
+      const AetherPatchNode* const src  = aether_patch_node(patch, s);
+      const AetherUiBox* const     from = &layout.boxes[s];
+      const AetherUiBox* const     to   = &layout.boxes[v];
+      if (!layout.feedback[(size_t)v * AETHER_MAX_INPUTS + k] &&
+          !(from->x + from->w < to->x)) {
+        fail_msg("%s: %s -> %s does not go left to right",
+                 name,
+                 src->name,
+                 node->name);
+      }
+      double x0 = 0.0;
+      double y0 = 0.0;
+      double x1 = 0.0;
+      double y1 = 0.0;
+      aether_ui_port_pos(
+        from, output_index(src, node->inputs[k].output), true, &x0, &y0);
+      aether_ui_port_pos(to, k, false, &x1, &y1);
+      AetherUiCurve curve;
+      aether_ui_wire_curve(x0, y0, x1, y1, &curve);
+      for (uint32_t w = 0; w < n; ++w) {
+        if (w != v && w != s && curve_crosses(&curve, &layout.boxes[w])) {
+          fail_msg("%s: %s -> %s.%s passes over \"%s\"",
+                   name,
+                   src->name,
+                   node->name,
+                   node->type->inputs[k].name,
+                   aether_patch_node(patch, w)->name);
+        }
+      }
+    }
+  }
+  aether_ui_layout_free(&layout);
+}
+
+static uint32_t
+check_dir_positions(const char* const dir)
+{
+  char path[1024];
+  snprintf(path, sizeof(path), "%s/%s", source_root(), dir);
+  DIR* const d = opendir(path);
+  assert_non_null(d);
+  uint32_t       count = 0;
+  struct dirent* ent   = NULL;
+  while ((ent = readdir(d))) {
+    const size_t len = strlen(ent->d_name);
+    if (len < 5 || strcmp(ent->d_name + len - 4, ".ttl")) {
+      continue;
+    }
+    snprintf(path, sizeof(path), "%s/%s/%s", source_root(), dir, ent->d_name);
+    AetherPatch* patch = NULL;
+    AetherError  err;
+    if (aether_patch_read_file(path, &patch, &err)) {
+      fail_msg("%s", err.message);
+    }
+    check_positions(patch, ent->d_name);
+    aether_patch_free(patch);
+    ++count;
+  }
+  closedir(d);
+  return count;
+}
+
+static void
+test_shipped_patches_carry_their_layout(void** state)
+{
+  (void)state;
+  assert_true(check_dir_positions("ttl/presets") >= 10U);
+  assert_true(check_dir_positions("ttl/defaults") >= 2U);
+  assert_true(check_dir_positions("patches") >= 3U);
+}
+
 static const char* const echo_text =
   "@prefix ae: <urn:aether:> .\n"
   "@prefix node: <urn:aether:node:> .\n"
@@ -372,6 +525,7 @@ main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_shipped_patches_are_laid_out_by_signal_flow),
+    cmocka_unit_test(test_shipped_patches_carry_their_layout),
     cmocka_unit_test(test_an_echo_loop),
     cmocka_unit_test(test_large_random_patches),
     cmocka_unit_test(test_an_empty_patch),

@@ -8,6 +8,15 @@
    oscillator's pitch), a node moved has its new place in the saved state,
    and an edit made by someone else (another UI) shows up.
 
+   With --session, the issue's "done when": a musician opens the synth's
+   UI, clears the patch, builds a voice with the mouse (MIDI note,
+   oscillator, filter, envelope, output: added from the palette found by
+   typing, connected by dragging, made per voice, a wave picked from a
+   menu, the cutoff slider dragged, a node moved), plays it (the note's
+   pitch, a level), saves the session; a new plugin restores it and a new
+   UI opens on it: the same patch (positions, parameters), drawn where it
+   was, and the same note rendered bit for bit.
+
    Where to click: a second editor (the same code, not the module) gets the
    same notify messages and the same events, and says where things are.
    Skipped (77) without a display. */
@@ -16,10 +25,12 @@
 #include "editor.h"
 #include "editor_impl.h"
 #include "lv2world.h"
+#include "measure.h"
 #include "uiwire.h"
 
 #include <X11/Xlib.h>
 #include <X11/Xutil.h>
+#include <ctype.h>
 #include <dlfcn.h>
 #include <lilv/lilv.h>
 #include <lv2/atom/forge.h>
@@ -77,6 +88,7 @@ typedef struct {
   int                         resize_w;
   int                         resize_h;
   Time                        time;
+  LV2UI_Resize                resize; /**< the feature given to the UI */
 } Host;
 
 /* The UI's write function: its messages into the control port. */
@@ -476,8 +488,9 @@ static const char* const start_patch =
   "node:midi a ae:MidiNote ; ae:x 0 ; ae:y 0 .\n"
   "node:out a ae:AudioOut ; ae:x 500 ; ae:y 0 .\n";
 
-int
-main(void)
+/* The editing scenario: a node added, connected, moved, deleted. */
+static int
+edit_and_hear(void)
 {
   Host h;
   memset(&h, 0, sizeof(h));
@@ -628,4 +641,476 @@ main(void)
   dlclose(h.lib);
   printf("%s\n", failures ? "FAILED" : "ok");
   return failures ? 1 : 0;
+}
+
+/* The musician's session (--session) */
+
+/* The note played, and how long: held, then released. */
+#define NOTE 64U
+#define NOTE_HZ 329.6275569
+#define HELD_BLOCKS 64U
+#define FREED_BLOCKS 64U
+#define NOTE_FRAMES ((HELD_BLOCKS + FREED_BLOCKS) * UIWIRE_BLOCK)
+#define SPECTRUM_N 8192U
+
+/* The voice the musician builds: node types in the palette, the names the
+   editor gives them, where (in the window) each is put. */
+#define N_VOICE 5U
+
+static const char* const voice_types[N_VOICE] = { "MidiNote",
+                                                  "Oscillator",
+                                                  "Filter",
+                                                  "Adsr",
+                                                  "AudioOut" };
+
+static const char* const voice_names[N_VOICE] = { "midinote",
+                                                  "oscillator",
+                                                  "filter",
+                                                  "adsr",
+                                                  "audioout" };
+
+typedef struct {
+  const char* node;
+  const char* name; /**< an input, or a parameter */
+  float       value;
+} NodeItem;
+
+static bool
+has_n_nodes(Host* const h, const void* const arg)
+{
+  return aether_patch_n_nodes(mirror_patch(h)) == *(const uint32_t*)arg;
+}
+
+static bool
+input_connected(Host* const h, const void* const arg)
+{
+  const NodeItem* const        item = (const NodeItem*)arg;
+  const AetherPatchNode* const node =
+    aether_patch_find(mirror_patch(h), item->node);
+  const int k =
+    node ? aether_node_type_input_index(node->type, item->name) : -1;
+  return k >= 0 && ((node->inputs_set >> (uint32_t)k) & 1U);
+}
+
+static bool
+per_voice(Host* const h, const void* const arg)
+{
+  const AetherPatchNode* const node =
+    aether_patch_find(mirror_patch(h), (const char*)arg);
+  return node && node->poly;
+}
+
+static bool
+param_is(Host* const h, const void* const arg)
+{
+  const NodeItem* const        item = (const NodeItem*)arg;
+  const AetherPatchNode* const node =
+    aether_patch_find(mirror_patch(h), item->node);
+  const int p =
+    node ? aether_node_type_param_index(node->type, item->name) : -1;
+  return p >= 0 && node->params[p] == item->value;
+}
+
+typedef struct {
+  const char* node;
+  float       x;
+  float       y;
+} NodeAt;
+
+static bool
+node_at_position(Host* const h, const void* const arg)
+{
+  const NodeAt* const          at = (const NodeAt*)arg;
+  const AetherPatchNode* const node =
+    aether_patch_find(mirror_patch(h), at->node);
+  return node && node->layout_set == AETHER_PATCH_XY && node->x == at->x &&
+         node->y == at->y;
+}
+
+/* Typed on the keyboard, to the UI's window (and the mirror). */
+static void
+type_text(Host* const h, const char* const text)
+{
+  for (const char* c = text; *c; ++c) {
+    XEvent ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.xkey.type        = KeyPress;
+    ev.xkey.display     = h->dpy;
+    ev.xkey.window      = h->ui_window;
+    ev.xkey.root        = DefaultRootWindow(h->dpy);
+    ev.xkey.time        = h->time += 100U;
+    ev.xkey.keycode     = XKeysymToKeycode(h->dpy, (KeySym)(unsigned char)*c);
+    ev.xkey.same_screen = True;
+    REQUIRE(ev.xkey.keycode);
+    REQUIRE(XSendEvent(h->dpy, h->ui_window, False, 0L, &ev));
+    XSync(h->dpy, False);
+    const char one[2] = { *c, '\0' };
+    aether_ui_editor_key(h->mirror, AETHER_UI_KEY_TEXT, one, 0U);
+  }
+}
+
+/* A right click on empty space at (x, y) opens the palette; the type's
+   name typed narrows it; a click on the type adds a node there. */
+static void
+add_from_palette(Host* const       h,
+                 const char* const type,
+                 const char* const name,
+                 const int         x,
+                 const int         y)
+{
+  char   typed[32];
+  char   what[48];
+  size_t i = 0;
+  for (; type[i] && i + 1U < sizeof(typed); ++i) {
+    typed[i] = (char)tolower((unsigned char)type[i]);
+  }
+  typed[i] = '\0';
+  click(h, x, y, 3U);
+  type_text(h, typed);
+  snprintf(what, sizeof(what), "palette:%s", type);
+  int px = 0;
+  int py = 0;
+  locate(h, what, &px, &py);
+  click(h, px, py, 1U);
+  CHECK(wait_for(h, has_node, name));
+}
+
+/* A drag from output `from` ("node.output") to input `to` of `node`. */
+static void
+connect_ports(Host* const       h,
+              const char* const from,
+              const char* const node,
+              const char* const to)
+{
+  char           what[96];
+  int            x0   = 0;
+  int            y0   = 0;
+  int            x1   = 0;
+  int            y1   = 0;
+  const NodeItem item = { node, to, 0.0f };
+  snprintf(what, sizeof(what), "output:%s", from);
+  locate(h, what, &x0, &y0);
+  snprintf(what, sizeof(what), "input:%s.%s", node, to);
+  locate(h, what, &x1, &y1);
+  drag(h, x0, y0, x1, y1);
+  CHECK(wait_for(h, input_connected, &item));
+}
+
+/* A click on a node's title: it is selected, its parameters in the
+   panel. */
+static void
+select_by_click(Host* const h, const char* const name)
+{
+  char what[80];
+  int  x = 0;
+  int  y = 0;
+  snprintf(what, sizeof(what), "node:%s", name);
+  locate(h, what, &x, &y);
+  click(h, x, y, 1U);
+  const char* const selected =
+    aether_ui_model_selected(aether_ui_editor_model(h->mirror));
+  REQUIRE(selected && !strcmp(selected, name));
+}
+
+static void
+make_per_voice(Host* const h, const char* const name)
+{
+  int x = 0;
+  int y = 0;
+  select_by_click(h, name);
+  locate(h, "param:poly", &x, &y);
+  click(h, x, y, 1U);
+  CHECK(wait_for(h, per_voice, name));
+}
+
+static float
+param_value(const AetherPatch* const patch,
+            const char* const        node_name,
+            const char* const        param)
+{
+  const AetherPatchNode* const node = aether_patch_find(patch, node_name);
+  REQUIRE(node);
+  const int p = aether_node_type_param_index(node->type, param);
+  REQUIRE(p >= 0);
+  return node->params[p];
+}
+
+/* A host with the synth and its UI open in a window of the host's, the
+   plugin's state restored from `state` first (NULL: a new session, the
+   synth's default patch). */
+static void
+host_open(Host* const h, Display* const dpy, const char* const state)
+{
+  memset(h, 0, sizeof(*h));
+  h->dpy                  = dpy;
+  h->wire                 = uiwire_new("urn:aether:synth", to_ui, h);
+  LV2_URID_Map* const map = uiwire_map(h->wire);
+  h->atom_eventTransfer   = map->map(map->handle, LV2_ATOM__eventTransfer);
+  h->patch_Get            = map->map(map->handle, LV2_PATCH__Get);
+  h->mirror = aether_ui_editor_new(map, true, W, H, mirror_write, NULL);
+  REQUIRE(h->mirror);
+  load_ui(h, "urn:aether:synth");
+  if (state) {
+    uiwire_restore(h->wire, state);
+  }
+  for (int i = 0; i < 8; ++i) {
+    uiwire_cycle(h->wire);
+  }
+
+  h->parent =
+    XCreateSimpleWindow(dpy, DefaultRootWindow(dpy), 0, 0, W, H, 0, 0, 0);
+  XMapWindow(dpy, h->parent);
+  XSync(dpy, False);
+  h->resize.handle           = h;
+  h->resize.ui_resize        = ui_resize;
+  const LV2_Feature f_map    = { LV2_URID__map, map };
+  const LV2_Feature f_parent = { LV2_UI__parent, (void*)(uintptr_t)h->parent };
+  const LV2_Feature f_idle   = { LV2_UI__idleInterface, NULL };
+  const LV2_Feature f_resize = { LV2_UI__resize, &h->resize };
+  const LV2_Feature* const features[] = {
+    &f_map, &f_parent, &f_idle, &f_resize, NULL
+  };
+  LV2UI_Widget widget = NULL;
+  h->ui               = h->desc->instantiate(h->desc,
+                               "urn:aether:synth",
+                               lilv_node_as_uri(lilv_plugin_get_bundle_uri(
+                                 lv2world_plugin("urn:aether:synth"))),
+                               ui_write,
+                               h,
+                               &widget,
+                               features);
+  REQUIRE(h->ui);
+  h->ui_window = (Window)(uintptr_t)widget;
+  aether_ui_editor_open(h->mirror);
+}
+
+static void
+host_close(Host* const h)
+{
+  h->desc->cleanup(h->ui);
+  h->ui = NULL;
+  aether_ui_editor_free(h->mirror);
+  uiwire_free(h->wire);
+  XDestroyWindow(h->dpy, h->parent);
+  XSync(h->dpy, False);
+  dlclose(h->lib);
+}
+
+/* The note played from silence: held, then released; both channels. */
+static void
+play_note(Host* const h, float* const left, float* const right)
+{
+  uiwire_send_midi(h->wire, 0x90U, NOTE, 100U);
+  for (uint32_t b = 0; b < HELD_BLOCKS + FREED_BLOCKS; ++b) {
+    if (b == HELD_BLOCKS) {
+      uiwire_send_midi(h->wire, 0x80U, NOTE, 0U);
+    }
+    uiwire_cycle(h->wire);
+    memcpy(left + (size_t)b * UIWIRE_BLOCK,
+           h->wire->left,
+           UIWIRE_BLOCK * sizeof(float));
+    memcpy(right + (size_t)b * UIWIRE_BLOCK,
+           h->wire->right,
+           UIWIRE_BLOCK * sizeof(float));
+  }
+}
+
+/* What a note sounds like: the pitch and level while held, the level
+   after the release. */
+static void
+hear(const float* const left,
+     double* const      hz,
+     double* const      held,
+     double* const      freed)
+{
+  static double      power[SPECTRUM_N / 2U + 1U];
+  const float* const sustain =
+    left + (size_t)HELD_BLOCKS * UIWIRE_BLOCK - SPECTRUM_N;
+  measure_spectrum(sustain, SPECTRUM_N, power);
+  *hz    = measure_fundamental_hz(power, SPECTRUM_N, 48000.0, -30.0);
+  *held  = measure_rms(sustain, SPECTRUM_N);
+  *freed = measure_rms(left + NOTE_FRAMES - 2048U, 2048U);
+}
+
+/* The plugin started again, as a host does before it plays a session
+   (its sound state cleared). */
+static void
+restart(Host* const h)
+{
+  lilv_instance_deactivate(h->wire->instance);
+  lilv_instance_activate(h->wire->instance);
+  for (int i = 0; i < 4; ++i) {
+    uiwire_cycle(h->wire);
+  }
+}
+
+static int
+musician_session(void)
+{
+  Display* const dpy = XOpenDisplay(NULL);
+  if (!dpy) {
+    printf("no X display: skipped\n");
+    return 77;
+  }
+  static float left[NOTE_FRAMES];
+  static float right[NOTE_FRAMES];
+  static float left2[NOTE_FRAMES];
+  static float right2[NOTE_FRAMES];
+
+  /* A new session: the synth with its default patch, the UI opened. */
+  Host a;
+  host_open(&a, dpy, NULL);
+  CHECK(wait_for(&a, has_node, "midi"));
+
+  /* Clear (twice: the first click only arms it): nothing left, silence. */
+  int x = 0;
+  int y = 0;
+  locate(&a, "button:clear", &x, &y);
+  click(&a, x, y, 1U);
+  click(&a, x, y, 1U);
+  const uint32_t none = 0U;
+  CHECK(wait_for(&a, has_n_nodes, &none));
+  uiwire_send_midi(a.wire, 0x90U, NOTE, 100U);
+  CHECK(play(&a, 16, NULL) == 0.0f);
+  uiwire_send_midi(a.wire, 0x80U, NOTE, 0U);
+
+  /* The voice, node by node from the palette, left to right. */
+  for (uint32_t i = 0; i < N_VOICE; ++i) {
+    add_from_palette(
+      &a, voice_types[i], voice_names[i], 40 + 190 * (int)i, 200);
+  }
+  const uint32_t five = N_VOICE;
+  CHECK(has_n_nodes(&a, &five));
+
+  /* Wired by dragging from outputs to inputs. */
+  connect_ports(&a, "midinote.pitch", "oscillator", "pitch");
+  connect_ports(&a, "midinote.gate", "adsr", "gate");
+  connect_ports(&a, "oscillator.out", "filter", "in");
+  connect_ports(&a, "filter.out", "adsr", "in");
+  connect_ports(&a, "adsr.out", "audioout", "left");
+  connect_ports(&a, "adsr.out", "audioout", "right");
+
+  /* One voice per note: every node but the output per voice. */
+  for (uint32_t i = 0; i + 1U < N_VOICE; ++i) {
+    make_per_voice(&a, voice_names[i]);
+  }
+
+  /* The oscillator's wave from its menu: saw. */
+  select_by_click(&a, "oscillator");
+  locate(&a, "param:wave", &x, &y);
+  click(&a, x, y, 1U);
+  locate(&a, "choice:saw", &x, &y);
+  click(&a, x, y, 1U);
+  const AetherPatchNode* osc =
+    aether_patch_find(mirror_patch(&a), "oscillator");
+  REQUIRE(osc);
+  const AetherParamDesc* const wave =
+    &osc->type->params[aether_node_type_param_index(osc->type, "wave")];
+  float saw = -1.0f;
+  for (uint32_t c = 0; c <= (uint32_t)wave->max; ++c) {
+    saw = !strcmp(wave->choices[c], "saw") ? (float)c : saw;
+  }
+  const NodeItem is_saw = { "oscillator", "wave", saw };
+  CHECK(saw >= 0.0f && wait_for(&a, param_is, &is_saw));
+
+  /* The filter's cutoff slider dragged to the left: darker. */
+  select_by_click(&a, "filter");
+  locate(&a, "param:cutoff", &x, &y);
+  const float cutoff0 = param_value(mirror_patch(&a), "filter", "cutoff");
+  drag(&a, x, y, x - 50, y);
+  const NodeItem cutoff = { "filter", "cutoff", a.mirror->slider_value };
+  CHECK(cutoff.value < cutoff0 && cutoff.value > 20.0f);
+  CHECK(wait_for(&a, param_is, &cutoff));
+
+  /* A click on empty space: nothing selected, the panel closes. Then the
+     output moved down and to the right. */
+  click(&a, 500, 560, 1U);
+  CHECK(!aether_ui_model_selected(aether_ui_editor_model(a.mirror)));
+  const AetherPatchNode* const out =
+    aether_patch_find(mirror_patch(&a), "audioout");
+  REQUIRE(out && out->layout_set == AETHER_PATCH_XY);
+  const double zoom =
+    aether_ui_model_view(aether_ui_editor_model(a.mirror))->zoom;
+  const NodeAt moved = { "audioout",
+                         (float)round(out->x + 60.0 / zoom),
+                         (float)round(out->y + 90.0 / zoom) };
+  locate(&a, "node:audioout", &x, &y);
+  drag(&a, x, y, x + 60, y + 90);
+  CHECK(wait_for(&a, node_at_position, &moved));
+  click(&a, 500, 560, 1U); /* its panel closed: every node in sight */
+  for (uint32_t i = 0; i < N_VOICE; ++i) {
+    CHECK(wait_for(&a, has_node, voice_names[i]));
+  }
+
+  /* Played: the note's pitch (E4, the oscillator's 440 Hz moved by the
+     note's pitch), a level while held, much less after the release. */
+  double hz    = 0.0;
+  double held  = 0.0;
+  double freed = 0.0;
+  play_note(&a, left, right);
+  hear(left, &hz, &held, &freed);
+  printf("built: %.2f Hz, held %.4f, released %.6f\n", hz, held, freed);
+  CHECK(fabs(hz - NOTE_HZ) < 1.0);
+  CHECK(held > 0.02);
+  CHECK(freed < held * 0.1);
+  CHECK(!memcmp(left, right, sizeof(left)));
+
+  /* Saved: the session's state is the patch the editor shows. */
+  char* const  state = uiwire_save(a.wire);
+  AetherPatch* saved = NULL;
+  AetherError  err;
+  REQUIRE(!aether_patch_parse(state, strlen(state), "state", &saved, &err));
+  CHECK(aether_patch_equal(saved, mirror_patch(&a)));
+  CHECK(aether_patch_n_nodes(saved) == N_VOICE);
+  for (uint32_t i = 0; i < N_VOICE; ++i) {
+    const AetherPatchNode* const node =
+      aether_patch_find(saved, voice_names[i]);
+    REQUIRE(node);
+    CHECK(node->layout_set == AETHER_PATCH_XY);
+    CHECK(node->poly == (i + 1U < N_VOICE));
+  }
+  CHECK(node_at_position(&a, &moved));
+  CHECK(param_value(saved, "filter", "cutoff") == cutoff.value);
+  CHECK(param_value(saved, "oscillator", "wave") == saw);
+
+  /* What the first plugin plays once started again: the reference. */
+  restart(&a);
+  play_note(&a, left, right);
+  host_close(&a);
+
+  /* Reopened: a new plugin restores the session, a new UI opens on it. */
+  Host b;
+  host_open(&b, dpy, state);
+  free(state);
+  CHECK(wait_for(&b, has_node, "audioout"));
+  CHECK(aether_patch_equal(mirror_patch(&b), saved));
+  CHECK(node_at_position(&b, &moved));
+  for (uint32_t i = 0; i < N_VOICE; ++i) {
+    CHECK(wait_for(&b, has_node, voice_names[i]));
+  }
+  aether_patch_free(saved);
+
+  /* The same sound, bit for bit. */
+  restart(&b);
+  play_note(&b, left2, right2);
+  hear(left2, &hz, &held, &freed);
+  printf("reopened: %.2f Hz, held %.4f, released %.6f\n", hz, held, freed);
+  CHECK(fabs(hz - NOTE_HZ) < 1.0);
+  CHECK(held > 0.02);
+  CHECK(!memcmp(left, left2, sizeof(left)));
+  CHECK(!memcmp(right, right2, sizeof(right)));
+
+  host_close(&b);
+  XCloseDisplay(dpy);
+  printf("%s\n", failures ? "FAILED" : "ok");
+  return failures ? 1 : 0;
+}
+
+int
+main(const int argc, char** const argv)
+{
+  if (argc > 1 && !strcmp(argv[1], "--session")) {
+    return musician_session();
+  }
+  return edit_and_hear();
 }

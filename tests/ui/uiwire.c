@@ -15,6 +15,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define RATE 48000.0
 #define CAPACITY 65536U
@@ -175,4 +176,22 @@ uiwire_save(UiWire* const w)
     die("cannot save the state");
   }
   return text;
+}
+
+void
+uiwire_restore(UiWire* const w, const char* const text)
+{
+  LV2_URID_Map* const              map = uiwire_map(w);
+  const LV2_State_Interface* const iface =
+    (const LV2_State_Interface*)lilv_instance_get_extension_data(
+      w->instance, LV2_STATE__interface);
+  if (lv2state_restore_value(iface,
+                             lilv_instance_get_handle(w->instance),
+                             map->map(map->handle, "urn:aether:patch"),
+                             text,
+                             strlen(text) + 1U,
+                             map->map(map->handle, LV2_ATOM__String),
+                             w->features.list)) {
+    die("cannot restore the state");
+  }
 }

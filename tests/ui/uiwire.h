@@ -71,4 +71,10 @@ uiwire_cycle(UiWire* w);
 char*
 uiwire_save(UiWire* w);
 
+/** Restore a saved state (a patch text as uiwire_save() gives it) through
+    the plugin's state interface, as a host reopening a session does.
+    Aborts the test on failure. */
+void
+uiwire_restore(UiWire* w, const char* text);
+
 #endif /* AETHER_TEST_UIWIRE_H */
