@@ -670,54 +670,107 @@ test_block_partition_with_moving_params(void** state)
   }
 }
 
+/* Stretches of one-frame calls (a path of their own, which keeps the
+   copies past the lines' ends as the block path does) between stretches of
+   long blocks that read across the lines' wraps, so what the one-frame
+   calls wrote there is read back by blocks: bit-identical to blocks of 64,
+   at two rates. */
+static void
+test_one_frame_calls_between_blocks(void** state)
+{
+  (void)state;
+  const double   rates[]   = { 44100.0, 96000.0 };
+  const uint32_t stretch[] = { 1500, 1700, 1300, 2100 };
+  const uint32_t sizes[]   = { 63, 64, 61, 50 };
+  for (uint32_t k = 0; k < 2; ++k) {
+    const uint32_t n      = 40000;
+    float* const   x      = (float*)malloc(n * sizeof(float));
+    float*         ref[2] = { (float*)malloc(n * sizeof(float)),
+                              (float*)malloc(n * sizeof(float)) };
+    float*         got[2] = { (float*)malloc(n * sizeof(float)),
+                              (float*)malloc(n * sizeof(float)) };
+    fill_noise(x, n, 31U + k, 0.9f);
+    for (uint32_t b = 0; b < 2; ++b) {
+      NodeHarness* const h = new_reverb(rates[k], 0.9f, 0.2f);
+      harness_input(h, 0, x);
+      float* const* const out = b ? got : ref;
+      for (uint32_t done = 0, i = 0; done < n; ++i) {
+        uint32_t len = stretch[i % 4U];
+        len          = len < n - done ? len : n - done;
+        float* o[2]  = { out[0] + done, out[1] + done };
+        harness_render(
+          h, o, len, b ? (i % 2U ? sizes[(i / 2U) % 4U] : 1U) : 64U);
+        done += len;
+      }
+      harness_free(h);
+    }
+    assert_memory_equal(ref[0], got[0], n * sizeof(float));
+    assert_memory_equal(ref[1], got[1], n * sizeof(float));
+    assert_true(measure_rms(ref[0], n) > 0.05);
+    free(x);
+    for (uint32_t c = 0; c < 2; ++c) {
+      free(ref[c]);
+      free(got[c]);
+    }
+  }
+  print_message("one-frame calls between blocks of 50 to 64: bit-identical "
+                "to blocks of 64 at 44.1 and 96 kHz\n");
+}
+
 /* A state gone non-finite (every line value NaN) spoils one block of
    output; the node then starts over as new: from the next block on its
-   output is bit for bit that of a fresh node fed the same input. */
+   output is bit for bit that of a fresh node fed the same input. In blocks
+   of 64 and one frame at a time (a path of its own). */
 static void
 test_non_finite_state_recovers(void** state)
 {
   (void)state;
-  const double   rate = 48000.0;
-  const uint32_t n    = 48000;
-  float* const   x    = (float*)malloc(n * sizeof(float));
-  float* const   l    = (float*)malloc(n * sizeof(float));
-  float* const   r    = (float*)malloc(n * sizeof(float));
-  float* const   l2   = (float*)malloc(n * sizeof(float));
-  float* const   r2   = (float*)malloc(n * sizeof(float));
+  const double   rate     = 48000.0;
+  const uint32_t n        = 48000;
+  const uint32_t blocks[] = { 64, 1 };
+  float* const   x        = (float*)malloc(n * sizeof(float));
+  float* const   l        = (float*)malloc(n * sizeof(float));
+  float* const   r        = (float*)malloc(n * sizeof(float));
+  float* const   l2       = (float*)malloc(n * sizeof(float));
+  float* const   r2       = (float*)malloc(n * sizeof(float));
   fill_noise(x, n, 21U, 0.5f);
 
-  NodeHarness* const       h     = new_reverb(rate, 0.8f, 0.3f);
-  const ReverbLines* const lines = (const ReverbLines*)harness_state(h);
-  for (size_t i = 0; i < lines->n_mem; ++i) {
-    lines->mem[i] = NAN;
+  for (uint32_t b = 0; b < 2; ++b) {
+    const uint32_t           block = blocks[b];
+    NodeHarness* const       h     = new_reverb(rate, 0.8f, 0.3f);
+    const ReverbLines* const lines = (const ReverbLines*)harness_state(h);
+    for (size_t i = 0; i < lines->n_mem; ++i) {
+      lines->mem[i] = NAN;
+    }
+    harness_set(h, "dry", 0.5f);
+    harness_input(h, 0, x);
+    float* out[2] = { l, r };
+    harness_render(h, out, n, block);
+    uint32_t bad     = 0;
+    uint32_t nonzero = 0;
+    scan_lines(h, &bad, &nonzero);
+    harness_free(h);
+
+    NodeHarness* const fresh = new_reverb(rate, 0.8f, 0.3f);
+    harness_set(fresh, "dry", 0.5f);
+    harness_input(fresh, 0, x + block);
+    float* out2[2] = { l2, r2 };
+    harness_render(fresh, out2, n - block, 64);
+    harness_free(fresh);
+
+    print_message(
+      "blocks of %u, NaN in every line: %u non-finite output samples, %u "
+      "after the first block; then %u non-finite line values\n",
+      block,
+      (uint32_t)(!measure_all_finite(l, block) + !measure_all_finite(r, block)),
+      (uint32_t)(!measure_all_finite(l + block, n - block) +
+                 !measure_all_finite(r + block, n - block)),
+      bad);
+    assert_int_equal(bad, 0);
+    assert_memory_equal(l + block, l2, (n - block) * sizeof(float));
+    assert_memory_equal(r + block, r2, (n - block) * sizeof(float));
+    assert_true(measure_rms(l + block, n - block) > 0.1);
   }
-  harness_set(h, "dry", 0.5f);
-  harness_input(h, 0, x);
-  float* out[2] = { l, r };
-  harness_render(h, out, n, 64);
-  uint32_t bad     = 0;
-  uint32_t nonzero = 0;
-  scan_lines(h, &bad, &nonzero);
-  harness_free(h);
-
-  NodeHarness* const fresh = new_reverb(rate, 0.8f, 0.3f);
-  harness_set(fresh, "dry", 0.5f);
-  harness_input(fresh, 0, x + 64);
-  float* out2[2] = { l2, r2 };
-  harness_render(fresh, out2, n - 64U, 64);
-  harness_free(fresh);
-
-  print_message(
-    "NaN in every line: %u non-finite output samples, %u after "
-    "the first block; then %u non-finite line values\n",
-    (uint32_t)(!measure_all_finite(l, 64) + !measure_all_finite(r, 64)),
-    (uint32_t)(!measure_all_finite(l + 64, n - 64U) +
-               !measure_all_finite(r + 64, n - 64U)),
-    bad);
-  assert_int_equal(bad, 0);
-  assert_memory_equal(l + 64, l2, (n - 64U) * sizeof(float));
-  assert_memory_equal(r + 64, r2, (n - 64U) * sizeof(float));
-  assert_true(measure_rms(l + 64, n - 64U) > 0.1);
   free(x);
   free(l);
   free(r);
@@ -736,6 +789,7 @@ main(void)
     cmocka_unit_test(test_silence_leaves_no_denormals),
     cmocka_unit_test(test_matches_plain_freeverb),
     cmocka_unit_test(test_block_partition_with_moving_params),
+    cmocka_unit_test(test_one_frame_calls_between_blocks),
     cmocka_unit_test(test_non_finite_state_recovers),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
