@@ -314,7 +314,7 @@ osc_lanes(void* const* const                    selves,
     osc_lanes_unroll(rot[l], x->ring, x->pos, 0);
     x->pos += n;
   }
-  float* out[LANES];
+  float* out[LANES] = { NULL };
   for (uint32_t l = 0; l < m; ++l) {
     out[l] = args[l]->out[0];
   }
