@@ -698,7 +698,12 @@ aether_messages_handle(AetherPlugin* const   p,
   } else if (obj->body.otype == u->patch_Put ||
              obj->body.otype == u->patch_Delete) {
     to_worker(p, frame, atom);
-  } else {
+  } else if (obj->body.otype == u->patch_Copy ||
+             obj->body.otype == u->patch_Post ||
+             obj->body.otype == u->patch_Move ||
+             obj->body.otype == u->patch_Patch) {
     report(p, frame, "error: unknown message type on the control port");
   }
+  /* Other objects are not for us, like other events: hosts send some to
+     every plugin (jalv a time:Position whenever the transport changes). */
 }

@@ -41,6 +41,10 @@ typedef struct {
   LV2_URID patch_Set;
   LV2_URID patch_Put;
   LV2_URID patch_Delete;
+  LV2_URID patch_Copy; /* patch messages the plugin does not do */
+  LV2_URID patch_Post;
+  LV2_URID patch_Move;
+  LV2_URID patch_Patch;
   LV2_URID patch_subject;
   LV2_URID patch_property;
   LV2_URID patch_value;
@@ -79,6 +83,10 @@ aether_uris_map(AetherUris* const u, LV2_URID_Map* const map)
   u->patch_Set          = map->map(map->handle, LV2_PATCH__Set);
   u->patch_Put          = map->map(map->handle, LV2_PATCH__Put);
   u->patch_Delete       = map->map(map->handle, LV2_PATCH__Delete);
+  u->patch_Copy         = map->map(map->handle, LV2_PATCH__Copy);
+  u->patch_Post         = map->map(map->handle, LV2_PATCH__Post);
+  u->patch_Move         = map->map(map->handle, LV2_PATCH__Move);
+  u->patch_Patch        = map->map(map->handle, LV2_PATCH__Patch);
   u->patch_subject      = map->map(map->handle, LV2_PATCH__subject);
   u->patch_property     = map->map(map->handle, LV2_PATCH__property);
   u->patch_value        = map->map(map->handle, LV2_PATCH__value);

@@ -867,7 +867,7 @@ forge_lies(void)
   rhost_msg_init(host, &msg, unknown_type, sizeof(unknown_type));
   lv2_atom_forge_set_buffer(&msg.forge, unknown_type, sizeof(unknown_type));
   lv2_atom_forge_object(
-    &msg.forge, &msg.frame, 0, rhost_map(host, "urn:x:Frob"));
+    &msg.forge, &msg.frame, 0, rhost_map(host, LV2_PATCH__Move));
   lv2_atom_forge_pop(&msg.forge, &msg.frame);
   rhost_free(host);
   return set_size;

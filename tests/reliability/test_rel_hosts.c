@@ -755,6 +755,25 @@ test_smaller_answers(void** state)
     1);
   rhost_free(host);
 
+  /* A message that is not for the plugin (jalv sends a time:Position when
+     the transport changes) is ignored, not answered with an error. */
+  host = new_host(REL_FX);
+  rhost_msg_init(host, &msg, buf, sizeof(buf));
+  rel_log_clear(&log);
+  LV2_Atom_Forge_Frame frame;
+  lv2_atom_forge_set_buffer(&msg.forge, buf, sizeof(buf));
+  lv2_atom_forge_object(
+    &msg.forge,
+    &frame,
+    0,
+    rhost_map(host, "http://lv2plug.in/ns/ext/time#Position"));
+  lv2_atom_forge_pop(&msg.forge, &frame);
+  assert_true(rhost_post(host, 0, (const LV2_Atom*)buf));
+  render(host, out_a, 1024);
+  rel_log_drain(host, &log);
+  assert_int_equal(log.n_status, 0);
+  rhost_free(host);
+
   /* Without urid:unmap, a Put with a type says what it needs. */
   const RHostOptions no_unmap = { .uri = REL_FX, .no_unmap = true };
   host                        = rhost_new(&no_unmap);
